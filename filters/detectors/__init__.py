@@ -1,0 +1,1 @@
+"""Detectors, one per category; each is a plain object with one method."""

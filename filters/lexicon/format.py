@@ -1,0 +1,135 @@
+"""The lexicon file format, as a maintainer writes it (see lexicons/README.md).
+
+    категория: profanity          ← header, file-wide
+    серьёзность: high
+
+    хуй                           ← entry at column 0: every form of the lemma
+      + х*й                       ← must be caught
+      - застрахуй машину          ← must NOT be caught
+      ? хyйня какая-то            ← known miss, kept visible (a strict xfail)
+    =нахер                        ← exactly this form
+    мудак*                        ← any word starting with this
+    ~пи[зс]д                      ← a root (regex), for words the dictionary does not know
+
+Parsing never guesses: a line it cannot read is a LexiconError naming file:line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+HEADERS = {"категория": "category", "серьёзность": "severity", "серьезность": "severity",
+           "примеры": "examples", "описание": "description"}
+SEVERITIES = ("low", "medium", "high")
+EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "?": "known_miss"}
+
+
+class LexiconError(ValueError):
+    """A lexicon line that cannot be used; the message starts with file:line."""
+
+
+@dataclass(frozen=True)
+class Example:
+    kind: str        # hit | miss | known_miss
+    text: str
+    line: int
+
+
+@dataclass
+class Entry:
+    kind: str        # lemma | form | prefix | root
+    value: str
+    file: str
+    line: int
+    severity: str
+    category: str
+    comment: str = ""
+    examples: list[Example] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def label(self) -> str:
+        return {"lemma": self.value, "form": "=" + self.value, "prefix": self.value + "*",
+                "root": "~" + self.value}[self.kind]
+
+
+@dataclass
+class LexiconFile:
+    path: str
+    headers: dict[str, str]
+    entries: list[Entry]
+
+
+def _strip_comment(line: str) -> tuple[str, str]:
+    # «#» starts a comment only after white space or at the start, so «#» stays usable in examples
+    m = regex.search(r"(?:^|\s)#", line)
+    if not m:
+        return line.rstrip(), ""
+    return line[:m.start()].rstrip(), line[m.end():].strip()
+
+
+def parse(path: Path, name: str | None = None) -> LexiconFile:
+    name = name or path.name
+    headers: dict[str, str] = {}
+    entries: list[Entry] = []
+    text = path.read_text(encoding="utf-8")
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line, comment = _strip_comment(raw)
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        if line[0].isspace():
+            body = line.strip()
+            sign, _, example = body.partition(" ")
+            if sign not in EXAMPLE_SIGNS or not example.strip():
+                raise LexiconError(f"{where}: an indented line must be an example starting with "
+                                   f"'+ ', '- ' or '? ', got {body!r}")
+            if not entries:
+                raise LexiconError(f"{where}: example {body!r} comes before any entry")
+            entries[-1].examples.append(Example(EXAMPLE_SIGNS[sign], example.strip(), lineno))
+            continue
+        key, colon, value = line.partition(":")
+        if colon and key.strip().lower() in HEADERS and not entries:
+            headers[HEADERS[key.strip().lower()]] = value.strip()
+            continue
+        entries.append(_entry(line.strip(), where, name, lineno, headers, comment))
+    category = headers.get("category")
+    if not category:
+        raise LexiconError(f"{name}:1: the file needs a header line 'категория: …' "
+                           f"(profanity, insult, …, or safe for words never to flag)")
+    severity = headers.get("severity", "medium")
+    if severity not in SEVERITIES:
+        raise LexiconError(f"{name}: 'серьёзность: {severity}' must be one of {', '.join(SEVERITIES)}")
+    for e in entries:
+        e.category, e.severity = category, severity
+    return LexiconFile(name, headers, entries)
+
+
+def _entry(token: str, where: str, name: str, lineno: int, headers, comment: str) -> Entry:
+    if " " in token:
+        raise LexiconError(f"{where}: an entry is one word, got {token!r}; "
+                           f"indent examples with two spaces and a '+', '-' or '?'")
+    if token.startswith("~"):
+        kind, value = "root", token[1:]
+        try:
+            regex.compile(value)
+        except regex.error as err:
+            raise LexiconError(f"{where}: root pattern {value!r} is not a valid regex: {err}") from None
+    elif token.startswith("="):
+        kind, value = "form", token[1:]
+    elif token.endswith("*"):
+        kind, value = "prefix", token[:-1]
+    else:
+        kind, value = "lemma", token
+    value = value.lower().replace("ё", "е")
+    if not value:
+        raise LexiconError(f"{where}: empty entry {token!r}")
+    if kind != "root" and not regex.fullmatch(r"[а-я\-]+", value):
+        raise LexiconError(f"{where}: entry {token!r} must be Russian letters only "
+                           f"(write disguises as '+' examples, not as entries)")
+    return Entry(kind, value, name, lineno, "", "", comment)

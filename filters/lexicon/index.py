@@ -1,0 +1,119 @@
+"""A category's lexicon compiled for lookup: every word form, the roots, the safe words.
+
+Built once at start-up and validated then (a bad line fails here, with file:line),
+so the hot path is dictionary look-ups. Words the pymorphy3 dictionary knows are
+decided by the form table alone; roots and prefixes only ever judge words the
+dictionary does not know, and the dictionary sweep (swept.tsv) is how roots reach
+dictionary words: reviewed, as a diff.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from .. import morph
+from ..paths import lexicon_root
+from .format import Entry, LexiconError, LexiconFile, parse
+
+SWEPT = "swept.tsv"
+
+
+@dataclass
+class Index:
+    category: str
+    files: list[LexiconFile]
+    forms: dict[str, Entry] = field(default_factory=dict)
+    roots: list[tuple[regex.Pattern, Entry]] = field(default_factory=list)
+    safe_forms: set[str] = field(default_factory=set)
+    safe_prefixes: tuple[str, ...] = ()
+    by_first: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for f in self.files for e in f.entries]
+
+    def is_safe(self, word: str) -> bool:
+        return word in self.safe_forms or (bool(self.safe_prefixes) and word.startswith(self.safe_prefixes))
+
+    def root_match(self, word: str) -> Entry | None:
+        """The first root or prefix entry matching `word` (for words the dictionary lacks)."""
+        for pattern, entry in self.roots:
+            if pattern.search(word):
+                return entry
+        return None
+
+
+def load_files(folder: Path) -> list[LexiconFile]:
+    if not folder.is_dir():
+        raise LexiconError(f"{folder}: no such lexicon folder")
+    return [parse(p, f"{folder.name}/{p.name}") for p in sorted(folder.glob("*.txt"))]
+
+
+def build(category: str, folder: Path | None = None, swept: bool = True) -> Index:
+    folder = folder or lexicon_root() / category
+    index = Index(category, load_files(folder))
+    safe_prefixes = []
+    for entry in index.entries:
+        if entry.category == "safe":
+            if entry.kind == "prefix":
+                safe_prefixes.append(entry.value)
+            elif entry.kind == "form":
+                index.safe_forms.add(entry.value)
+            else:
+                index.safe_forms.update(morph.lexeme(entry.value))
+        elif entry.kind == "root":
+            index.roots.append((regex.compile(entry.value), entry))
+        elif entry.kind == "prefix":
+            index.roots.append((regex.compile("^" + regex.escape(entry.value)), entry))
+        elif entry.kind == "form":
+            index.forms.setdefault(entry.value, entry)
+        else:
+            for form in morph.lexeme(entry.value):
+                index.forms.setdefault(form, entry)
+    index.safe_prefixes = tuple(safe_prefixes)
+    if swept:
+        for entry in read_swept(folder, index):
+            for form in morph.lexeme(entry.value):
+                index.forms.setdefault(form, entry)
+    for form in list(index.forms):
+        if index.is_safe(form):
+            del index.forms[form]
+    for form in index.forms:
+        index.by_first.setdefault(form[0], []).append(form)
+    return index
+
+
+def read_swept(folder: Path, index: Index) -> list[Entry]:
+    """swept.tsv: `lemma<TAB>entry<TAB>file` rows written by `dozor lexicon sweep`.
+
+    Rows name their rule by its text, not its line, so editing elsewhere in a
+    file does not stale the sweep; changing the rule itself does, on purpose."""
+    path = folder / SWEPT
+    if not path.exists():
+        return []
+    by_rule = {(e.file, e.label): e for e in index.entries}
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            lemma, label, file = line.split("\t")
+        except ValueError:
+            raise LexiconError(f"{folder.name}/{SWEPT}:{lineno}: expected 'lemma<TAB>entry<TAB>file'; "
+                               f"regenerate it with `dozor lexicon sweep`") from None
+        rule = by_rule.get((file, label))
+        if rule is None:
+            raise LexiconError(f"{folder.name}/{SWEPT}:{lineno}: {label} is no longer an entry of {file}; "
+                               f"the lexicon changed, rerun `dozor lexicon sweep` and review the diff")
+        out.append(replace(rule, kind="lemma", value=lemma, examples=[],
+                           comment=f"dictionary sweep of {rule.label} ({rule.source})",
+                           file=f"{folder.name}/{SWEPT}", line=lineno))
+    return out
+
+
+@lru_cache(maxsize=None)
+def load(category: str) -> Index:
+    return build(category)

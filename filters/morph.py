@@ -1,0 +1,32 @@
+"""One pymorphy3 analyser per process, and the questions dozor asks it, cached."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pymorphy3
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def is_known(word: str) -> bool:
+    """Is `word` a form the dictionary lists (ё-insensitive)? «страхуй» yes, «охуеть» no."""
+    return analyzer().word_is_known(word)
+
+
+def lexeme(lemma: str) -> list[str]:
+    """Every form of `lemma` (ё folded to е); [lemma] when the dictionary does not know it."""
+    parses = [p for p in analyzer().parse(lemma) if p.is_known and
+              p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
+    if not parses:
+        return [lemma]
+    forms: list[str] = []
+    for parse in parses:
+        for form in parse.lexeme:
+            word = form.word.replace("ё", "е")
+            if word not in forms:
+                forms.append(word)
+    return forms

@@ -1,0 +1,17 @@
+"""Digits and symbols standing for letters inside a word: «6ля» → «бля», «п0рн0» → «порно»."""
+from __future__ import annotations
+
+from .base import combinations
+from .charmaps import load
+
+
+class Leet:
+    name = "leet"
+
+    def __init__(self, table: dict[str, tuple[str, ...]] | None = None):
+        self.table = table if table is not None else load("leet")
+
+    def __call__(self, word: str) -> list[str]:
+        if not any(c in self.table for c in word) or not any(c.isalpha() for c in word):
+            return [word]     # «2020» stays a number; «x3» needs a letter to be a word
+        return combinations([list(self.table.get(c, (c,))) for c in word])

@@ -1,0 +1,27 @@
+"""Unicode folding: compatibility forms, case, invisible characters, ё."""
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+# Zero-width and other format characters, and combining marks left after NFKC
+# (an acute accent on «хУ́й», a strike-through overlay): they hide nothing a
+# reader sees, so they must not hide a word from us either.
+_INVISIBLE = regex.compile(r"[\p{Cf}\p{Mn}\p{Me}]+")
+
+
+class Fold:
+    """NFKC, case folding, invisible marks dropped, ё → е: «Ｘу́Й» → «xуй»."""
+    name = "fold"
+
+    def __call__(self, word: str) -> list[str]:
+        return [fold(word)]
+
+
+def fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()
+    word = unicodedata.normalize("NFKC", word).casefold()
+    word = _INVISIBLE.sub("", word)
+    return word.replace("ё", "е")

@@ -1,0 +1,24 @@
+"""The one entry point: a message in, a verdict out, every detector run (no early exit)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .detectors.base import Detector, Doc
+from .detectors.lexicon import profanity
+from .model import Message, Verdict
+from .tokens import tokenize
+
+
+@lru_cache(maxsize=1)
+def detectors() -> tuple[Detector, ...]:
+    return (profanity(),)
+
+
+def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:
+    doc = Doc(message, tokenize(message.text))
+    found = []
+    for detector in dets or detectors():
+        violation = detector(doc)
+        if violation is not None:
+            found.append(violation)
+    return Verdict(message.message_id, tuple(found))
