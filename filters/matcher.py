@@ -27,12 +27,13 @@ from .lexicon.index import Index
 from .normalise import fold, readings
 from .normalise.charmaps import load as load_charmap, load_words
 from .normalise.scripts import ONLY_CYRILLIC, is_latin
-from .tokens import MASK_CHARS, SEPARATOR_CHARS, Token
+from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Token, tokenize
 
 _SPLIT = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
+_PIECE = regex.compile(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _MASK_RUN = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _REAL_MASKS = set(MASK_CHARS)
-_GAP = regex.compile(r"[\s.\-_*,]{1,3}")
+_GAP = regex.compile(r"[\s.\-_*]{1,3}")   # «х у й», «х. у. й»; a comma ends a word
 MAX_JOIN = 8            # «п и з д е ц»: up to eight pieces joined
 CYRILLIC_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
@@ -50,88 +51,122 @@ class Hit:
 class _Judgement:
     entry: Entry | None
     normalized: str
-    known: bool          # a plain dictionary word: never a piece of a spaced-out word
+    known: bool          # a plain dictionary word
 
 
 _MISS_KNOWN = _Judgement(None, "", True)
 
 
+@dataclass(frozen=True, slots=True)
+class _Token:
+    """All a text-level pass needs to know of one distinct token, computed once."""
+    entry: Entry | None
+    normalized: str
+    folded: str
+    disguised: bool      # holds a mask or separator: «х*й», «х.у.й»
+    piece: bool          # could be a piece of a word typed with spaces: «дро», «чи», «х»
+    ordinary: bool       # a dictionary word of two letters or more: «вам», «чи»
+
+
 class Matcher:
-    def __init__(self, index: Index, cache_size: int = 100_000):
+    def __init__(self, index: Index, cache_size: int = 200_000):
         self.index = index
         self.latin_safe = load_words("latin_safe")
         self.letter_map = {**{k: v[0] for k, v in load_charmap("leet").items()},
                            **{k: v[0] for k, v in load_charmap("homoglyphs").items()}}
-        self.judge_token = lru_cache(maxsize=cache_size)(self._judge_token)
+        self.cache_size = cache_size
+        self._tokens: dict[str, _Token] = {}
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
 
     # ------------------------------------------------------------------ text
-    def find(self, text: str, tokens: list[Token]) -> list[Hit]:
+    def find(self, text: str) -> list[Hit]:
+        """Every hit in `text`, in order, with offsets into `text` as written."""
+        words = TOKEN.findall(text)
+        infos = [self.token(w) for w in words]
+        # the fast path, taken by almost every message: no hit, nothing to join
+        if not any(t.entry is not None or t.disguised for t in infos) and not self._spaced(infos):
+            return []
+        tokens = tokenize(text)
+        gaps = [_GAP.fullmatch(text[a.end:b.start]) is not None for a, b in zip(tokens, tokens[1:])]
         hits: list[Hit] = []
-        judged = [self.judge_token(t.text) for t in tokens]
-        for token, j in zip(tokens, judged):
-            if j.entry is not None:
-                hits.append(Hit(token.start, token.end, token.text, j.normalized, j.entry))
-            elif token.disguised:
+        for token, info in zip(tokens, infos):
+            if info.entry is not None:
+                hits.append(Hit(token.start, token.end, token.text, info.normalized, info.entry))
+            elif info.disguised:
                 hits.extend(self._parts(token))
-        hits.extend(self._spaced(text, tokens, judged, {h.start for h in hits}))
+        for i, k, j in self._spaced(infos, gaps):
+            a, b = tokens[i], tokens[k]
+            hits.append(Hit(a.start, b.end, text[a.start:b.end], j.normalized, j.entry))
         hits.sort(key=lambda h: h.start)
         return hits
+
+    def token(self, raw: str) -> _Token:
+        info = self._tokens.get(raw)
+        if info is None:
+            if len(self._tokens) >= self.cache_size:
+                self._tokens.clear()      # a bounded cache; a chat's vocabulary refills it fast
+            info = self._tokens[raw] = self._judge_token(raw)
+        return info
 
     def _parts(self, token: Token) -> list[Hit]:
         """«суки.приезжие»: a separator that was not a disguise; judge each side alone."""
         out = []
-        for m in regex.finditer(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+", token.text):
+        for m in _PIECE.finditer(token.text):
             j = self.judge_word(fold(m.group()))
             if j.entry is not None:
                 out.append(Hit(token.start + m.start(), token.start + m.end(), m.group(),
                                j.normalized, j.entry))
         return out
 
-    def _spaced(self, text: str, tokens: list[Token], judged: list[_Judgement],
-                taken: set[int]) -> list[Hit]:
-        """«х у й», «дро чи», «п и з д е ц»: one word typed in pieces."""
-        out, i, n = [], 0, len(tokens)
+    def _spaced(self, infos: list[_Token], gaps: list[bool] | None = None) -> list[tuple[int, int, _Judgement]]:
+        """«х у й», «дро чи», «п и з д е ц»: one word typed in pieces, as (first, last, judgement).
+
+        Without `gaps` (the fast path) every gap counts as a space; with them, only real ones.
+        """
+        out, i, n = [], 0, len(infos)
         while i < n - 1:
-            if not self._piece(tokens[i], judged[i]) or judged[i].known and len(tokens[i].text) > 1 \
-                    or tokens[i].start in taken:
+            first = infos[i]
+            if not first.piece or first.ordinary or first.entry is not None or not infos[i + 1].piece:
                 i += 1
                 continue
-            words, ordinary, hit_at = [fold(tokens[i].text)], 0, None
+            words, ordinary, exact, loose = [first.folded], 0, None, None
             for k in range(i + 1, min(n, i + MAX_JOIN)):
-                if not _GAP.fullmatch(text[tokens[k - 1].end:tokens[k].start]) or tokens[k].start in taken \
-                        or not self._piece(tokens[k], judged[k]):
+                info = infos[k]
+                if not info.piece or info.entry is not None or (gaps is not None and not gaps[k - 1]):
                     break
-                if judged[k].known and len(tokens[k].text) > 1:
+                if info.ordinary:
                     ordinary += 1
                     if ordinary > 1:      # «вам удачи»: two real words are two words
                         break
-                words.append(fold(tokens[k].text))
-                j = self.judge_word("".join(words))
-                if j.entry is not None:
-                    hit_at = (k, j)       # keep going: «п и з д е ц» is longer than «пизд»
-                elif hit_at:
-                    break
+                words.append(info.folded)
+                joined = "".join(words)
+                j = self.judge_word(joined)
+                if j.entry is None:
+                    continue
+                if joined in self.index.forms:
+                    exact = (k, j)        # the longest dictionary form wins: «п и з д е ц», not «пизд»
+                elif not ordinary:
+                    loose = (k, j)        # else the longest root match of letters only: «е б а т ь»
+            hit_at = exact or loose
             if hit_at:
-                k, j = hit_at
-                out.append(Hit(tokens[i].start, tokens[k].end, text[tokens[i].start:tokens[k].end],
-                               j.normalized, j.entry))
-                i = k + 1
+                out.append((i, *hit_at))
+                i = hit_at[0] + 1
             else:
                 i += 1
         return out
 
-    @staticmethod
-    def _piece(token: Token, judged: _Judgement) -> bool:
-        """Could this be a piece of a spaced-out word? «дро», «чи», «х» yes; «раной» no."""
-        size = len(token.text)
-        return size <= 3 or (size <= 4 and not judged.known)
-
     # ----------------------------------------------------------------- tokens
-    def _judge_token(self, raw: str) -> _Judgement:
+    def _judge_token(self, raw: str) -> _Token:
         word = fold(raw)
-        if not _SPLIT.search(word):
-            return self.judge_word(word)
+        disguised = _SPLIT.search(word) is not None
+        j = self._judge_disguised(word) if disguised else self.judge_word(word)
+        size = len(raw)
+        known = j.known and not disguised
+        return _Token(j.entry, j.normalized, word, disguised,
+                      piece=not disguised and (size <= 3 or (size <= 4 and not known)),
+                      ordinary=known and size > 1)
+
+    def _judge_disguised(self, word: str) -> _Judgement:
         pieces = [p for p in _SPLIT.split(word) if p]
         whole = self.judge_word("".join(pieces))          # «х.у.й», «ПИЗ-ДЕЦ»
         if whole.entry is not None:

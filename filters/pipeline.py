@@ -6,7 +6,6 @@ from functools import lru_cache
 from .detectors.base import Detector, Doc
 from .detectors.lexicon import profanity
 from .model import Message, Verdict
-from .tokens import tokenize
 
 
 @lru_cache(maxsize=1)
@@ -15,7 +14,7 @@ def detectors() -> tuple[Detector, ...]:
 
 
 def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:
-    doc = Doc(message, tokenize(message.text))
+    doc = Doc(message)
     found = []
     for detector in dets or detectors():
         violation = detector(doc)

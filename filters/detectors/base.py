@@ -1,25 +1,27 @@
 """What every detector sees and returns.
 
 A detector is a plain object with one method: `__call__(doc) -> Violation | None`.
-The pipeline tokenises once and hands the same Doc to every detector.
+The pipeline hands the same Doc to every detector, so shared work is done once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 from ..model import Message, Violation
-from ..tokens import Token
+from ..tokens import Token, tokenize
 
 
-@dataclass(frozen=True)
 class Doc:
-    message: Message
-    tokens: list[Token]
+    """A message as detectors see it; tokens are made once, on first use."""
 
-    @property
-    def text(self) -> str:
-        return self.message.text
+    def __init__(self, message: Message):
+        self.message = message
+        self.text = message.text
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokenize(self.text)
 
 
 class Detector(Protocol):

@@ -17,7 +17,7 @@ class LexiconDetector:
         self.matcher = Matcher(index or load(category))
 
     def __call__(self, doc: Doc) -> Violation | None:
-        hits = self.matcher.find(doc.text, doc.tokens)
+        hits = self.matcher.find(doc.text)
         if not hits:
             return None
         evidence = tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)

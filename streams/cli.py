@@ -1,0 +1,184 @@
+"""The `dozor` command: check, lexicon (and, with the stream service, run/worker/replay)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dozor", description=
+                                     "Moderation for Russian school group chats.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="verdicts for texts or JSONL messages; no broker needed")
+    p.add_argument("texts", nargs="*", help="texts to check (each one is a message)")
+    p.add_argument("--jsonl", action="store_true",
+                   help="read contract §1 messages as JSONL from stdin, write one verdict per line")
+    p.add_argument("--file", type=Path, help="read JSONL messages from this file, readable output")
+    p.add_argument("--demo", action="store_true", help="check the bundled sample parents' chat")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("lexicon", help="lint, test, explain and sweep the word lists")
+    lsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, helptext in (("lint", "check the files for mistakes"),
+                           ("test", "run every +/-/? example"),
+                           ("sweep", "re-run the dictionary sweep and rewrite swept.tsv")):
+        q = lsub.add_parser(name, help=helptext)
+        q.add_argument("category", nargs="?", default="profanity")
+        if name == "sweep":
+            q.add_argument("--check", action="store_true",
+                           help="do not write; exit 1 if swept.tsv is out of date")
+    q = lsub.add_parser("explain", help="why a text is or is not flagged, word by word")
+    q.add_argument("text", nargs="+")
+    q.add_argument("--category", default="profanity")
+    p.set_defaults(func=cmd_lexicon)
+
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+# ------------------------------------------------------------------ check
+def cmd_check(args) -> int:
+    from filters import Message, MessageError, check
+
+    if args.jsonl:
+        return _check_jsonl(sys.stdin, sys.stdout)
+    if args.demo or args.file:
+        path = args.file or EXAMPLES / "parents-chat.jsonl"
+        errors = 0
+        with open(path, encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    msg = Message.from_dict(json.loads(line))
+                except (ValueError, MessageError) as err:
+                    errors += 1
+                    print(f"{path}:{lineno}: not a message: {err}", file=sys.stderr)
+                    continue
+                _print_readable(msg, check(msg))
+        return 1 if errors else 0
+    if not args.texts:
+        print("dozor check: give texts to check, or --jsonl to read messages from stdin, "
+              "or --demo for the bundled sample chat", file=sys.stderr)
+        return 2
+    now = datetime.now(timezone.utc)
+    for i, text in enumerate(args.texts, 1):
+        msg = Message(f"arg-{i}", "cli", "cli", now, text)
+        _print_readable(msg, check(msg))
+    return 0
+
+
+def _check_jsonl(src, dst) -> int:
+    """One verdict or one error object per input line, in order; nothing skipped silently."""
+    from filters import Message, MessageError, check
+
+    errors = 0
+    for lineno, line in enumerate(src, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            msg = Message.from_dict(data)
+        except json.JSONDecodeError as err:
+            errors += 1
+            out = {"error": f"line {lineno} is not JSON: {err.msg} at column {err.colno}", "line": lineno}
+        except MessageError as err:
+            errors += 1
+            mid = data.get("message_id") if isinstance(data, dict) else None
+            out = {"error": f"line {lineno} is not a message: {err}", "line": lineno}
+            if isinstance(mid, str):
+                out["message_id"] = mid
+        else:
+            out = check(msg).to_dict()
+        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+    if errors:
+        print(f"dozor check: {errors} line(s) were not valid messages; see the error objects "
+              f"in the output", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _print_readable(msg, verdict) -> None:
+    text = msg.text if len(msg.text) <= 100 else msg.text[:97] + "…"
+    if not verdict.violations:
+        print(f"✓ {msg.message_id}  «{text}»  clean")
+        return
+    print(f"✗ {msg.message_id}  «{text}»")
+    for v in verdict.violations:
+        print(f"    {v.category} ({v.severity}, {v.rule})")
+        for e in v.evidence:
+            read = "" if e.normalized == e.text.lower() else f" read as «{e.normalized}»"
+            print(f"      «{e.text}» at {e.start}–{e.end}{read}: entry {e.entry}, {e.source}")
+
+
+# ---------------------------------------------------------------- lexicon
+def cmd_lexicon(args) -> int:
+    from filters.lexicon import checks
+
+    if args.action == "lint":
+        problems = checks.lint(args.category)
+        for p in problems:
+            print(p)
+        errors = sum(p.level == "error" for p in problems)
+        print(f"{args.category}: {errors} error(s), {len(problems) - errors} warning(s)")
+        return 1 if errors else 0
+    if args.action == "test":
+        results = checks.run_examples(args.category)
+        failed = [r for r in results if not r.ok]
+        for r in failed:
+            why = {"hit": "not caught", "miss": "caught but must not be",
+                   "known_miss": "now caught: turn '?' into '+'"}[r.kind]
+            print(f"FAIL {r.id}: {why}")
+        print(f"{args.category}: {len(results) - len(failed)} of {len(results)} examples pass")
+        return 1 if failed else 0
+    if args.action == "explain":
+        for line in checks.explain(" ".join(args.text), args.category):
+            print(line)
+        return 0
+    if args.action == "sweep":
+        return _sweep(args.category, args.check)
+    return 2
+
+
+def _sweep(category: str, check_only: bool) -> int:
+    from filters import sweep
+    from filters.lexicon.index import SWEPT
+    from filters.paths import lexicon_root
+
+    started = time.monotonic()
+    print("reading every lemma of the pymorphy3 dictionary (about 5 million forms)…", file=sys.stderr)
+    lemmas = sweep.dictionary_lemmas(
+        progress=lambda n: print(f"  {n:,} forms read", file=sys.stderr))
+    rows = sweep.sweep(category, lemmas)
+    path = lexicon_root() / category / SWEPT
+    fresh = sweep.render(rows)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    print(f"{len(lemmas):,} lemmas swept in {time.monotonic() - started:.1f}s: "
+          f"{len(rows)} flagged", file=sys.stderr)
+    if check_only:
+        if fresh != old:
+            print(f"{path} is out of date: run `dozor lexicon sweep {category}` and review the diff",
+                  file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(fresh, encoding="utf-8")
+    print(f"wrote {path}; review it with `git diff {path}`", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

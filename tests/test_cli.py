@@ -1,0 +1,65 @@
+"""`dozor check` and `dozor lexicon` as a user runs them."""
+import io
+import json
+import subprocess
+import sys
+
+from streams.cli import _check_jsonl, main
+
+GOOD = {"message_id": "m-1", "chat_id": "c", "sender_id": "u", "sent_at": "2026-11-18T21:30:00+05:00"}
+
+
+def run_jsonl(lines):
+    out = io.StringIO()
+    code = _check_jsonl(io.StringIO("".join(l + "\n" for l in lines)), out)
+    return code, [json.loads(l) for l in out.getvalue().splitlines()]
+
+
+def test_jsonl_gives_one_verdict_per_message_in_order():
+    code, out = run_jsonl([json.dumps({**GOOD, "text": "пи**ец"}, ensure_ascii=False),
+                           json.dumps({**GOOD, "message_id": "m-2", "text": "Подстрахуйте детей"},
+                                      ensure_ascii=False)])
+    assert code == 0
+    assert [v["message_id"] for v in out] == ["m-1", "m-2"]
+    assert out[0]["violations"][0]["category"] == "profanity"
+    assert out[0]["violations"][0]["evidence"][0] == {
+        "start": 0, "end": 6, "text": "пи**ец", "normalized": "пиздец", "entry": "пиздец",
+        "source": out[0]["violations"][0]["evidence"][0]["source"]}
+    assert out[1]["violations"] == []
+
+
+def test_a_bad_line_is_an_error_object_and_the_rest_still_runs():
+    code, out = run_jsonl(["{not json", json.dumps({**GOOD, "sent_at": "вчера", "text": "x"}),
+                           json.dumps({**GOOD, "message_id": "m-3", "text": "хууууй"}, ensure_ascii=False)])
+    assert code == 1
+    assert out[0]["line"] == 1 and "not JSON" in out[0]["error"]
+    assert out[1]["line"] == 2 and out[1]["message_id"] == "m-1" and "sent_at" in out[1]["error"]
+    assert out[2]["message_id"] == "m-3" and out[2]["violations"]
+
+
+def test_check_texts_readable(capsys):
+    assert main(["check", "какого х*я", "Скипидар и кисти"]) == 0
+    out = capsys.readouterr().out
+    assert "✗ arg-1" in out and "«х*я» at 7–10 read as «хуя»" in out
+    assert "✓ arg-2" in out
+
+
+def test_check_demo_runs_the_bundled_chat(capsys):
+    assert main(["check", "--demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("✗") >= 4 and "Подстрахуйте" in out
+
+
+def test_lexicon_commands_exit_zero_on_the_shipped_lexicon(capsys):
+    assert main(["lexicon", "lint"]) == 0
+    assert main(["lexicon", "test"]) == 0
+    assert main(["lexicon", "explain", "застрахуй", "ох*еть"]) == 0
+    out = capsys.readouterr().out
+    assert "a dictionary word (lemma «застраховать»)" in out and "read as «охуеть»" in out
+
+
+def test_the_installed_command_works():
+    out = subprocess.run([sys.executable, "-m", "streams.cli", "check", "--jsonl"],
+                         input=json.dumps({**GOOD, "text": "pizdec"}), capture_output=True, text=True,
+                         check=True).stdout
+    assert json.loads(out)["violations"][0]["evidence"][0]["normalized"] == "пиздец"
