@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Detection benchmark: dozor and the Russian peers, quality and speed, in one run.
+
+    .venv/bin/python benchmarks/detect.py            # builds .venv-peers on first use
+    .venv/bin/python benchmarks/detect.py --no-peers # dozor alone, a few seconds
+    .venv/bin/python benchmarks/detect.py --write    # also rewrite the README table
+
+Quality uses shared/peers/peers.py's own scoring (dozor is registered there as one
+more peer), on ../shared/datasets, read in place and never copied. Speed is
+messages per second on ONE core (the process is pinned) over every dataset text,
+for dozor cold (first pass, empty caches) and warm (median of 3 later passes),
+and for each peer after its warm-up. Startup and peak memory are measured in
+fresh processes. Not a test: nothing here asserts; it reports.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DATASETS = ["ru_okcup_sample2000.jsonl", "ru_2ch_pikabu_sample2000.jsonl", "ru_vk_distorted_toxicity.jsonl"]
+PEERS = "obscene_words_filter,slaviclean_morph,slaviclean,check_swear_cached"
+README_START, README_END = "<!-- bench:detect:start -->", "<!-- bench:detect:end -->"
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def import_peers_module(shared: Path):
+    path = shared / "peers" / "peers.py"
+    if not path.exists():
+        sys.exit(f"detect.py: no {path}; pass --shared DIR (the folder with peers/ and datasets/)")
+    spec = importlib.util.spec_from_file_location("peers", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def dozor_flags():
+    from filters.detectors.lexicon import profanity
+    from filters.detectors.base import Doc
+    from filters.model import Message
+    from datetime import datetime, timezone
+
+    detector = profanity()
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+
+    def flags(text: str) -> bool:
+        return detector(Doc(Message("b", "b", "b", now, text))) is not None
+    return flags
+
+
+def dozor_quality(peers, shared: Path) -> list[dict]:
+    peers.PEERS["dozor"] = dozor_flags
+    out = []
+    for name in DATASETS:
+        res = peers.evaluate("dozor", str(shared / "datasets" / name), "toxic", 5000)
+        out.append({k: v for k, v in res.items() if not isinstance(v, list)} | {"dataset": name})
+        log(f"  dozor on {name}: P {res['precision']:.3f} R {res['recall']:.3f}")
+    return out
+
+
+def chat_lines(shared: Path) -> list[str]:
+    lines = []
+    for name in DATASETS:
+        with open(shared / "datasets" / name, encoding="utf-8") as fh:
+            lines += [" ".join(json.loads(l)["text"].split()) for l in fh if l.strip()]
+    return [l for l in lines if l]
+
+
+def dozor_speed(lines: list[str]) -> dict:
+    """Speed of the whole `filters.check` path (message → verdict), one core."""
+    from datetime import datetime, timezone
+    from filters import Message, check
+    from filters.pipeline import detectors
+
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    msgs = [Message(f"s{i}", "bench", "u", now, t) for i, t in enumerate(lines)]
+    detectors()
+    rates = []
+    for _ in range(4):
+        t = time.perf_counter()
+        for m in msgs:
+            check(m)
+        rates.append(len(msgs) / (time.perf_counter() - t))
+    lat = []
+    for m in msgs[:3000]:
+        t = time.perf_counter_ns()
+        check(m)
+        lat.append((time.perf_counter_ns() - t) / 1000)
+    lat.sort()
+    return {"cold": round(rates[0]), "warm": round(statistics.median(rates[1:])),
+            "p50_us": round(lat[len(lat) // 2], 1), "p99_us": round(lat[int(len(lat) * 0.99)], 1)}
+
+
+def dozor_startup() -> dict:
+    code = ("import time, resource; t=time.perf_counter(); "
+            "from filters.pipeline import detectors; detectors(); "
+            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=REPO).stdout.split()
+    return {"startup_s": round(float(out[0]), 2), "rss_after_start_mb": round(int(out[1]) / 1024)}
+
+
+def run_peers(shared: Path, lines_file: str) -> tuple[list[dict], list[dict]]:
+    env_script = REPO / "benchmarks" / "peers_env.sh"
+    log("peers: preparing .venv-peers (first time takes about a minute)…")
+    subprocess.run(["bash", str(env_script)], check=True, stdout=sys.stderr)
+    py = Path(os.environ.get("PEERS_VENV", REPO / ".venv-peers")) / "bin" / "python"
+    runner = [str(py), str(REPO / "benchmarks" / "peers_runner.py"), "--shared", str(shared),
+              "--peers", PEERS]
+    log("peers: scoring on the datasets (slaviclean with morphology and check-swear are slow: ~1 min)…")
+    quality = [json.loads(l) for l in subprocess.run(
+        runner + ["--datasets", *[str(shared / "datasets" / d) for d in DATASETS]],
+        check=True, capture_output=True, text=True).stdout.splitlines() if l.startswith("{")]
+    log("peers: timing on the same chat lines…")
+    speed = [json.loads(l) for l in subprocess.run(
+        ["taskset", "-c", "0", *runner, "--speed-file", lines_file, "--limit", "100000"],
+        check=True, capture_output=True, text=True).stdout.splitlines() if l.startswith("{")]
+    return quality, speed
+
+
+def table(dozor_q, dozor_s, peers_q, peers_s, n_lines) -> str:
+    def row(name, q, speed, rss):
+        by = {r["dataset"]: r for r in q}
+        ok, ch, vk = (by.get(d, {}) for d in DATASETS)
+        f = lambda r, k: f"{r[k]:.3f}" if r.get(k) is not None else "–"
+        return (f"| {name} | {f(ok, 'precision')} / {f(ok, 'recall')} / {f(ok, 'fp_rate_clean')} "
+                f"| {f(ch, 'precision')} / {f(ch, 'recall')} | {f(vk, 'recall_distorted')} "
+                f"| {speed} | {rss} |")
+    base = dozor_s["warm"]
+    lines = ["| detector | ok.ru P / R / FP-rate | 2ch-pikabu P / R | vk disguised recall "
+             "| msgs/s, one core | peak RSS MB |", "|---|---|---|---|---|---|",
+             row("**dozor**", dozor_q, f"**{dozor_s['warm']:,}** warm, {dozor_s['cold']:,} cold",
+                 dozor_s.get("peak_rss_mb", "–"))]
+    for s in peers_s:
+        q = [r for r in peers_q if r["peer"] == s["peer"]]
+        ratio = base / s["msgs_per_s"] if s["msgs_per_s"] else 0
+        lines.append(row(s["peer"], q, f"{s['msgs_per_s']:,.0f} (dozor ×{ratio:.0f})",
+                         s.get("peak_rss_mb", "–")))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--no-peers", action="store_true", help="measure dozor only")
+    ap.add_argument("--write", action="store_true", help="rewrite the table in README.md")
+    ap.add_argument("--json", type=Path, help="also write every figure here")
+    a = ap.parse_args(argv)
+    sys.path.insert(0, str(REPO))
+
+    lines = chat_lines(a.shared)
+    log(f"{len(lines):,} real chat lines from {a.shared / 'datasets'}")
+    startup = dozor_startup()
+    pin_one_core()
+    peers_mod = import_peers_module(a.shared)
+    dozor_s = dozor_speed(lines)
+    log(f"dozor: {dozor_s['warm']:,} msgs/s warm, {dozor_s['cold']:,} cold, one core")
+    dozor_q = dozor_quality(peers_mod, a.shared)
+    dozor_s |= startup | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+    peers_q, peers_s = [], []
+    if not a.no_peers:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as fh:
+            fh.write("\n".join(lines) + "\n")       # a temp file: the datasets never enter the repo
+        try:
+            peers_q, peers_s = run_peers(a.shared, fh.name)
+        finally:
+            os.unlink(fh.name)
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
+               platform.processor())
+    md = (f"Measured {date.today()} on {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"speed pinned to one core over all {len(lines):,} dataset texts (median 11 words). "
+          f"dozor starts in {dozor_s['startup_s']} s to {dozor_s['rss_after_start_mb']} MB; "
+          f"per message p50 {dozor_s['p50_us']} µs, p99 {dozor_s['p99_us']} µs warm. "
+          f"Label `toxic` includes insults and threats: recall is a lower bound for swearing.\n\n"
+          + table(dozor_q, dozor_s, peers_q, peers_s, len(lines)))
+    print(md)
+    if a.json:
+        a.json.write_text(json.dumps({"dozor_quality": dozor_q, "dozor_speed": dozor_s,
+                                      "peers_quality": peers_q, "peers_speed": peers_s},
+                                     ensure_ascii=False, indent=1), encoding="utf-8")
+    if a.write:
+        readme = REPO / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        head, sep, rest = text.partition(README_START)
+        _, sep2, tail = rest.partition(README_END)
+        if not sep or not sep2:
+            sys.exit(f"detect.py: README.md lacks the markers {README_START} … {README_END}")
+        readme.write_text(f"{head}{README_START}\n{md}\n{README_END}{tail}", encoding="utf-8")
+        log("README.md table rewritten")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
