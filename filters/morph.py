@@ -6,6 +6,9 @@ from functools import lru_cache
 import pymorphy3
 
 
+_VERBAL = {"INFN", "VERB", "PRTF", "PRTS", "GRND"}
+
+
 @lru_cache(maxsize=1)
 def analyzer() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
@@ -23,6 +26,9 @@ def lexeme(lemma: str) -> list[str]:
               p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
     if not parses:
         return [lemma]
+    if any(p.tag.POS == "NOUN" for p in parses):
+        # «сволочь» is also a verb («сволочь мешки»): a noun entry means the noun
+        parses = [p for p in parses if p.tag.POS not in _VERBAL]
     forms: list[str] = []
     for parse in parses:
         for form in parse.lexeme:

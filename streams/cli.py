@@ -59,6 +59,11 @@ def cmd_check(args) -> int:
         return _check_jsonl(sys.stdin, sys.stdout)
     if args.demo or args.file:
         path = args.file or EXAMPLES / "parents-chat.jsonl"
+        if not path.exists():
+            print(f"dozor check: {path} not found" + (
+                "; --demo needs a source checkout of dozor (pip install -e .)" if args.demo else ""),
+                file=sys.stderr)
+            return 2
         errors = 0
         with open(path, encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
