@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CATEGORIES = ("profanity", "insult", "hate", "threat", "offtopic", "flood",
               "quiet_hours", "personal_data")
@@ -99,7 +100,14 @@ def _parse_chat(value: Any) -> ChatContext | None:
     kind = value.get("kind", "parents")
     if kind not in CHAT_KINDS:
         raise MessageError(f"chat.kind must be one of {', '.join(CHAT_KINDS)} (got {kind!r})")
-    return ChatContext(kind=kind, timezone=value.get("timezone"))
+    tz = value.get("timezone")
+    if tz is not None:
+        try:
+            ZoneInfo(tz)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise MessageError(f"chat.timezone {tz!r} is not an IANA time zone such as "
+                               f"'Asia/Yekaterinburg'") from None
+    return ChatContext(kind=kind, timezone=tz)
 
 
 @dataclass(frozen=True)

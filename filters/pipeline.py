@@ -5,12 +5,13 @@ from functools import lru_cache
 
 from .detectors.base import Detector, Doc
 from .detectors.lexicon import profanity
+from .detectors.quiet_hours import quiet_hours
 from .model import Message, Verdict
 
 
 @lru_cache(maxsize=1)
 def detectors() -> tuple[Detector, ...]:
-    return (profanity(),)
+    return (profanity(), quiet_hours())
 
 
 def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:

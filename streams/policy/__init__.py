@@ -1,0 +1,97 @@
+"""The moderation policy: one engine for `dozor replay` and for the stream workers.
+
+`Engine` holds no state of its own: it reads and writes the mappings it is given,
+plain dicts in replay and Faust tables in a worker, keyed exactly the same way:
+
+    participants["chat|user"] -> Participant dict   (strikes, block, request, timers)
+    due[partition]            -> {"chat|user": earliest timer}   (what a tick must look at)
+    members[user]             -> {"chats": [...]}    (for roster removals)
+
+Flood windows are soft state (an in-memory dict per worker): after a restart they
+refill from new traffic; they can miss a flood in progress, never double a decision.
+"""
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import datetime
+
+from filters import Message, check
+
+from . import commands, flood, messages, roster, timers
+from .config import Policy, default as default_policy
+from .records import ChatWindow, Effects, Participant, iso
+
+__all__ = ["Engine", "Effects", "Policy"]
+
+
+def participant_key(chat_id: str, user_id: str) -> str:
+    return f"{chat_id}|{user_id}"
+
+
+class Engine:
+    def __init__(self, policy: Policy | None = None, participants: MutableMapping | None = None,
+                 due: MutableMapping | None = None, members: MutableMapping | None = None,
+                 windows: MutableMapping | None = None, detect=check):
+        self.policy = policy or default_policy()
+        self.participants = participants if participants is not None else {}
+        self.due = due if due is not None else {}
+        self.members = members if members is not None else {}
+        self.windows = windows if windows is not None else {}
+        self.detect = detect
+
+    # ---------------------------------------------------------------- events
+    def message(self, msg: Message, partition: str = "0") -> Effects:
+        window = self.windows.get(msg.chat_id)
+        window, extra = flood.on_message(window, msg, self.policy)
+        self.windows[msg.chat_id] = window
+        key = participant_key(msg.chat_id, msg.sender_id)
+        before = self.participants.get(key)
+        p = Participant.from_dict(before) if before is not None else None
+        p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra)
+        if before is None or fx.decisions or fx.violations:
+            self._save(key, p, partition)
+        return fx
+
+    def command(self, cmd: dict, partition: str = "0") -> Effects:
+        key = participant_key(cmd["chat_id"], cmd["user_id"])
+        before = self.participants.get(key)
+        p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy)
+        self._save(key, p, partition)
+        return fx
+
+    def roster(self, event: dict) -> tuple[Effects, list[dict]]:
+        member, fx, follow = roster.on_roster(self.members.get(event["user_id"]), event)
+        self.members[event["user_id"]] = member
+        return fx, follow
+
+    def tick(self, now: datetime, partition: str = "0") -> Effects:
+        """Fire the timers due by `now` in one partition."""
+        fx = Effects()
+        pending = dict(self.due.get(partition) or {})
+        for key, due in sorted(pending.items(), key=lambda kv: kv[1]):
+            if datetime.fromisoformat(due) > now:
+                continue
+            data = self.participants.get(key)
+            if data is None:
+                continue
+            p = Participant.from_dict(data)
+            fx.extend(timers.on_tick(p, now))
+            self._save(key, p, partition)
+        return fx
+
+    def next_due(self) -> datetime | None:
+        dues = [datetime.fromisoformat(d) for part in self.due.values() for d in part.values()]
+        return min(dues) if dues else None
+
+    # ----------------------------------------------------------------- state
+    def _save(self, key: str, p: Participant, partition: str) -> None:
+        self.participants[key] = p.to_dict()
+        pending = dict(self.due.get(partition) or {})
+        nxt = timers.next_due(p)
+        if nxt is not None:
+            pending[key] = iso(nxt)
+        elif key in pending:
+            del pending[key]
+        else:
+            return
+        self.due[partition] = pending

@@ -1,0 +1,104 @@
+"""What the policy keeps and what it emits, as plain JSON-able records.
+
+The same records live in Faust tables (as dicts) and in `dozor replay`'s memory,
+so the two paths cannot drift apart in what they remember.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+def stable_id(prefix: str, *parts: str) -> str:
+    """A decision's id from its cause: the same cause always gives the same id."""
+    return f"{prefix}-{hashlib.sha1('|'.join(parts).encode()).hexdigest()[:16]}"
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass
+class Participant:
+    """One user in one chat: strikes, block, pending early-unblock request."""
+    chat_id: str
+    user_id: str
+    strikes: list[dict] = field(default_factory=list)     # {"message_id","categories","rules","at"}
+    handled: list[str] = field(default_factory=list)      # recent message and command ids
+    record: list[dict] = field(default_factory=list)      # recent violations: {"message_id","categories","at"}
+    block: dict | None = None                             # {"decision_id","since","until","grounds","manual"}
+    past_blocks: list[str] = field(default_factory=list)  # when earlier blocks began
+    request: dict | None = None                           # {"id","opened","closes","objections"}
+    quiet_reminded: str = ""                              # local date of the last night reminder
+    timers: list[list[str]] = field(default_factory=list) # [[due_iso, kind, ref]]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Participant":
+        return cls(**data)
+
+    def seen(self, event_id: str) -> bool:
+        return event_id in self.handled
+
+    def remember(self, event_id: str, memory: int) -> None:
+        self.handled.append(event_id)
+        if len(self.handled) > memory:
+            del self.handled[: len(self.handled) - memory]
+
+
+@dataclass
+class ChatWindow:
+    """A chat's recent messages, for the flood rules: [message_id, user_id, at_iso, text_key]."""
+    chat_id: str
+    recent: list[list[str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ChatWindow":
+        return cls(**data)
+
+
+@dataclass
+class Decision:
+    """Contract §3, extended with `reason` and `text` (what to tell people)."""
+    decision_id: str
+    chat_id: str
+    user_id: str
+    action: str                      # delete_message | remind | block | unblock | remove_member | notice
+    issued_at: str
+    message_id: str | None = None
+    until: str | None = None
+    strikes: int | None = None
+    grounds: list[dict] = field(default_factory=list)
+    reason: str = ""
+    text: str = ""
+    audience: str | None = None      # remind/notice: "sender" (private) or "chat"
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", [])} | (
+            {"grounds": self.grounds} if self.action in ("delete_message", "block") else {})
+
+
+@dataclass
+class Effects:
+    """Everything one step asks the outside world to do."""
+    decisions: list[Decision] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)   # moderation.violations
+    flags: list[dict] = field(default_factory=list)        # moderation.flags
+    members: list[tuple[str, str]] = field(default_factory=list)  # (user, chat) first seen
+
+    def extend(self, other: "Effects") -> "Effects":
+        self.decisions += other.decisions
+        self.violations += other.violations
+        self.flags += other.flags
+        self.members += other.members
+        return self
