@@ -155,7 +155,7 @@ def test_a_pardon_cancels_a_strike_and_lifts_a_block_resting_on_it():
 
 
 def test_quiet_hours_remind_once_a_night_and_count_no_strike():
-    night = [msg(f"n{i}", "Во сколько собрание?", minutes=12 * 60 + i,
+    night = [msg(f"n{i}", f"Во сколько собрание {i}?", minutes=12 * 60 + i,
                  ctx={"kind": "parents", "timezone": "Asia/Yekaterinburg"}) for i in range(3)]
     d, _ = run(night)   # 22:00+ in Yekaterinburg
     assert len(actions(d, "remind")) == 1 and actions(d, "block") == [] and actions(d, "delete_message") == []
