@@ -1,4 +1,4 @@
-"""The `dozor` command: check, lexicon (and, with the stream service, run/worker/replay)."""
+"""The `dozor` command: check, replay, run, worker, send, tail, lexicon."""
 from __future__ import annotations
 
 import argparse
@@ -23,6 +23,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--file", type=Path, help="read JSONL messages from this file, readable output")
     p.add_argument("--demo", action="store_true", help="check the bundled sample parents' chat")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("replay", help="the whole policy over a recorded stream; decisions as JSONL")
+    p.add_argument("file", type=Path, help="JSONL: messages, commands and roster events, in order")
+    p.add_argument("--until", help="at the end, let the clock run to this ISO time (fires due unblocks)")
+    p.add_argument("--all", action="store_true", help="also print violations and flags (with a 'type')")
+    p.set_defaults(func=cmd_replay)
+
+    p = sub.add_parser("run", help="the service with zero setup (embedded broker unless KAFKA_BOOTSTRAP)")
+    p.add_argument("--demo", action="store_true", help="play the sample parents' chat and show decisions")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("worker", help="one stream worker against KAFKA_BOOTSTRAP (run many side by side)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("send", help="send a test message to chat.messages")
+    p.add_argument("text", nargs="?", help="the text (or --json)")
+    p.add_argument("--chat", default="test-chat")
+    p.add_argument("--user", default="test-user")
+    p.add_argument("--json", help="a whole contract §1 message, or a command/roster event with --topic")
+    p.add_argument("--topic", default="chat.messages")
+    p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("tail", help="print what dozor publishes (decisions by default)")
+    p.add_argument("topics", nargs="*", default=["moderation.decisions"])
+    p.add_argument("--from-beginning", action="store_true")
+    p.set_defaults(func=cmd_tail)
 
     p = sub.add_parser("lexicon", help="lint, test, explain and sweep the word lists")
     lsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -128,6 +154,110 @@ def _print_readable(msg, verdict) -> None:
         for e in v.evidence:
             read = "" if e.normalized == e.text.lower() else f" read as «{e.normalized}»"
             print(f"      «{e.text}» at {e.start}–{e.end}{read}: entry {e.entry}, {e.source}")
+
+
+# ------------------------------------------------------------ the stream
+def cmd_replay(args) -> int:
+    from streams.policy.records import parse_time
+    from streams.replay import replay
+
+    if not args.file.exists():
+        print(f"dozor replay: {args.file} not found", file=sys.stderr)
+        return 2
+    errors = []
+    tty = sys.stderr.isatty()
+
+    def progress(n):
+        if tty and n % 500 == 0:
+            print(f"\r{n:,} records", end="", file=sys.stderr, flush=True)
+
+    def on_error(reason):
+        errors.append(reason)
+        print(f"dozor replay: {reason}", file=sys.stderr)
+
+    until = parse_time(args.until) if args.until else None
+    n = 0
+    with open(args.file, encoding="utf-8") as fh:
+        for fx in replay(fh, until=until, on_error=on_error, progress=progress):
+            for d in fx.decisions:
+                out = d.to_dict() | ({"type": "decision"} if args.all else {})
+                print(json.dumps(out, ensure_ascii=False))
+                n += 1
+            if args.all:
+                for v in fx.violations:
+                    print(json.dumps(v | {"type": "violation"}, ensure_ascii=False))
+                for f in fx.flags:
+                    print(json.dumps(f | {"type": "flag"}, ensure_ascii=False))
+    if tty:
+        print(f"\r{n} decisions, {len(errors)} bad record(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _settings():
+    from streams.settings import Settings
+    return Settings.from_env()
+
+
+def cmd_run(args) -> int:
+    from streams.service import run
+    return run(_settings(), demo=args.demo)
+
+
+def cmd_worker(args) -> int:
+    from streams.service import worker
+    settings = _settings()
+    if not settings.bootstrap:
+        print("dozor worker: set KAFKA_BOOTSTRAP=host:port (or use `dozor run`, which starts "
+              "an embedded broker)", file=sys.stderr)
+        return 2
+    return worker(settings)
+
+
+def _bootstrap_or_exit(cmd: str) -> str:
+    import os
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+    if not bootstrap:
+        print(f"dozor {cmd}: set KAFKA_BOOTSTRAP=host:port (`dozor run` prints it)", file=sys.stderr)
+        raise SystemExit(2)
+    return bootstrap
+
+
+def cmd_send(args) -> int:
+    from streams.service import producer
+
+    bootstrap = _bootstrap_or_exit("send")
+    if args.json:
+        value = json.loads(args.json)
+    elif args.text:
+        n = int(time.time() * 1000)
+        value = {"message_id": f"cli-{n}", "chat_id": args.chat, "sender_id": args.user,
+                 "sent_at": datetime.now(timezone.utc).astimezone().isoformat(), "text": args.text}
+    else:
+        print("dozor send: give a text or --json", file=sys.stderr)
+        return 2
+    key = value.get("user_id") if args.topic == "chat.roster" else value.get("chat_id")
+    prod = producer(bootstrap)
+    prod.send(args.topic, key=str(key or ""), value=value).get(10)
+    prod.close()
+    print(json.dumps(value, ensure_ascii=False))
+    return 0
+
+
+def cmd_tail(args) -> int:
+    from streams.service import consumer, describe
+
+    bootstrap = _bootstrap_or_exit("tail")
+    tail = consumer(bootstrap, *args.topics, from_beginning=args.from_beginning)
+    tail.config["consumer_timeout_ms"] = float("inf")
+    print(f"tailing {', '.join(args.topics)} on {bootstrap} (Ctrl-C stops)", file=sys.stderr)
+    try:
+        for record in tail:
+            value = json.loads(record.value)
+            line = describe(value) if record.topic == "moderation.decisions" else json.dumps(value, ensure_ascii=False)
+            print(line if sys.stdout.isatty() else json.dumps(value, ensure_ascii=False), flush=True)
+    finally:
+        tail.close()
+    return 0
 
 
 # ---------------------------------------------------------------- lexicon

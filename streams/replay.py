@@ -12,10 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from filters import Message, MessageError
-
-from . import topics
-from .policy import Effects, Engine, commands, roster
+from . import dispatch, topics
+from .policy import Effects, Engine
 from .policy.records import parse_time
 
 
@@ -66,17 +64,11 @@ def event_time(rec: Record) -> datetime | None:
 
 
 def apply(engine: Engine, rec: Record) -> Effects:
-    """One record through the engine, as a stream agent would; raises on a malformed one."""
-    if rec.topic == topics.MESSAGES:
-        return engine.message(Message.from_dict(rec.value))
-    if rec.topic == topics.COMMANDS:
-        return engine.command(commands.parse(rec.value))
-    if rec.topic == topics.ROSTER:
-        fx, follow = engine.roster(roster.parse(rec.value))
-        for event in follow:
-            fx.extend(engine.roster(event)[0])
-        return fx
-    raise ReplayError(f"line {rec.line}: unknown topic {rec.topic!r}")
+    """One record through the engine, as a stream agent would; roster follow-ups at once."""
+    fx, follow = dispatch.apply(engine, rec.topic, rec.value)
+    for event in follow:
+        fx.extend(dispatch.apply(engine, topics.ROSTER, event)[0])
+    return fx
 
 
 def replay(lines: Iterable[str], engine: Engine | None = None, until: datetime | None = None,
@@ -97,7 +89,7 @@ def replay(lines: Iterable[str], engine: Engine | None = None, until: datetime |
             yield engine.tick(clock)
         try:
             yield apply(engine, rec)
-        except (MessageError, commands.CommandError, roster.RosterError, ReplayError) as err:
+        except dispatch.InputError as err:
             if on_error:
                 on_error(f"line {rec.line}: {err}")
     if until is not None:

@@ -9,6 +9,11 @@ plain dicts in replay and Faust tables in a worker, keyed exactly the same way:
 
 Flood windows are soft state (an in-memory dict per worker): after a restart they
 refill from new traffic; they can miss a flood in progress, never double a decision.
+
+Each event returns its Effects with the state writes it implies in `fx.writes`.
+Replay commits them at once; a worker commits them only after the broker has
+acknowledged every record the event produced, so a crash in between replays the
+event instead of losing its decisions (and the stable ids make the replay harmless).
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from . import commands, flood, messages, roster, timers
 from .config import Policy, default as default_policy
 from .records import ChatWindow, Effects, Participant, iso
 
-__all__ = ["Engine", "Effects", "Policy"]
+__all__ = ["Engine", "Effects", "Policy", "commit"]
 
 
 def participant_key(chat_id: str, user_id: str) -> str:
@@ -31,13 +36,14 @@ def participant_key(chat_id: str, user_id: str) -> str:
 class Engine:
     def __init__(self, policy: Policy | None = None, participants: MutableMapping | None = None,
                  due: MutableMapping | None = None, members: MutableMapping | None = None,
-                 windows: MutableMapping | None = None, detect=check):
+                 windows: MutableMapping | None = None, detect=check, defer: bool = False):
         self.policy = policy or default_policy()
         self.participants = participants if participants is not None else {}
         self.due = due if due is not None else {}
         self.members = members if members is not None else {}
         self.windows = windows if windows is not None else {}
         self.detect = detect
+        self.defer = defer
 
     # ---------------------------------------------------------------- events
     def message(self, msg: Message, partition: str = "0") -> Effects:
@@ -49,26 +55,25 @@ class Engine:
         p = Participant.from_dict(before) if before is not None else None
         p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra)
         if before is None or fx.decisions or fx.violations:
-            self._save(key, p, partition)
-        return fx
+            self._save(fx, key, p, partition)
+        return self._done(fx)
 
     def command(self, cmd: dict, partition: str = "0") -> Effects:
         key = participant_key(cmd["chat_id"], cmd["user_id"])
         before = self.participants.get(key)
         p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy)
-        self._save(key, p, partition)
-        return fx
+        self._save(fx, key, p, partition)
+        return self._done(fx)
 
     def roster(self, event: dict) -> tuple[Effects, list[dict]]:
         member, fx, follow = roster.on_roster(self.members.get(event["user_id"]), event)
-        self.members[event["user_id"]] = member
-        return fx, follow
+        fx.writes.append((self.members, event["user_id"], member))
+        return self._done(fx), follow
 
     def tick(self, now: datetime, partition: str = "0") -> Effects:
         """Fire the timers due by `now` in one partition."""
         fx = Effects()
-        pending = dict(self.due.get(partition) or {})
-        for key, due in sorted(pending.items(), key=lambda kv: kv[1]):
+        for key, due in sorted((self.due.get(partition) or {}).items(), key=lambda kv: kv[1]):
             if datetime.fromisoformat(due) > now:
                 continue
             data = self.participants.get(key)
@@ -76,17 +81,18 @@ class Engine:
                 continue
             p = Participant.from_dict(data)
             fx.extend(timers.on_tick(p, now))
-            self._save(key, p, partition)
-        return fx
+            self._save(fx, key, p, partition)
+        return self._done(fx)
 
     def next_due(self) -> datetime | None:
         dues = [datetime.fromisoformat(d) for part in self.due.values() for d in part.values()]
         return min(dues) if dues else None
 
     # ----------------------------------------------------------------- state
-    def _save(self, key: str, p: Participant, partition: str) -> None:
-        self.participants[key] = p.to_dict()
-        pending = dict(self.due.get(partition) or {})
+    def _save(self, fx: Effects, key: str, p: Participant, partition: str) -> None:
+        fx.writes.append((self.participants, key, p.to_dict()))
+        written = [v for m, k, v in fx.writes if m is self.due and k == partition]
+        pending = dict(written[-1] if written else self.due.get(partition) or {})
         nxt = timers.next_due(p)
         if nxt is not None:
             pending[key] = iso(nxt)
@@ -94,4 +100,16 @@ class Engine:
             del pending[key]
         else:
             return
-        self.due[partition] = pending
+        fx.writes.append((self.due, partition, pending))
+
+    def _done(self, fx: Effects) -> Effects:
+        if not self.defer:
+            commit(fx)
+        return fx
+
+
+def commit(fx: Effects) -> None:
+    """Apply the state writes of `fx`, in order (a worker calls this after the acks)."""
+    for mapping, key, value in fx.writes:
+        mapping[key] = value
+    fx.writes.clear()

@@ -95,10 +95,12 @@ class Effects:
     violations: list[dict] = field(default_factory=list)   # moderation.violations
     flags: list[dict] = field(default_factory=list)        # moderation.flags
     members: list[tuple[str, str]] = field(default_factory=list)  # (user, chat) first seen
+    writes: list[tuple] = field(default_factory=list)  # (mapping, key, value) to commit after acks
 
     def extend(self, other: "Effects") -> "Effects":
         self.decisions += other.decisions
         self.violations += other.violations
         self.flags += other.flags
         self.members += other.members
+        self.writes += other.writes
         return self

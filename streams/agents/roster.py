@@ -1,0 +1,24 @@
+"""Membership events (keyed by user): joins, leaves, and who leaves the school."""
+from __future__ import annotations
+
+import logging
+
+from .. import topics
+from ..dispatch import InputError, apply
+from ..policy import commit
+
+log = logging.getLogger("dozor")
+
+
+def register(app, engine, out) -> None:
+    @app.agent(app.dozor_topics[topics.ROSTER], name="dozor-roster")
+    async def roster(stream):
+        async for event in stream.events():
+            msg = event.message
+            try:
+                fx, follow = apply(engine, topics.ROSTER, event.value, str(msg.partition))
+            except InputError as err:
+                await out.deadletter(event, str(err))
+                continue
+            await out.publish(fx, follow)
+            commit(fx)

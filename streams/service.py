@@ -1,0 +1,120 @@
+"""Running the stream service: `dozor run` (zero setup) and `dozor worker` (one of many)."""
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import topics
+from .broker import BrokerError, EmbeddedBroker, create_topics
+from .settings import Settings
+
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "parents-chat.jsonl"
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def worker(settings: Settings) -> int:
+    """One worker in the consumer group `settings.app_id`, until SIGINT/SIGTERM."""
+    import faust
+    from .app import build
+
+    create_topics(settings.bootstrap, topics.ALL, settings.partitions)
+    app = build(settings)
+    try:
+        faust.Worker(app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
+                     override_logging=False).execute_from_commandline()
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
+def run(settings: Settings, demo: bool = False) -> int:
+    broker = None
+    if not settings.bootstrap:
+        try:
+            broker = EmbeddedBroker().start()
+        except BrokerError as err:
+            say(f"dozor run: {err}")
+            return 1
+        settings.bootstrap = broker.bootstrap
+        say(f"dozor: started the embedded broker (Tansu, memory only: everything is gone when it stops) "
+            f"on {broker.bootstrap}")
+    else:
+        say(f"dozor: using the Kafka cluster at {settings.bootstrap}")
+    try:
+        create_topics(settings.bootstrap, topics.ALL, settings.partitions)
+        say(f"dozor: topics ready ({settings.partitions} partitions each). In another terminal:\n"
+            f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor send --chat 5b-parents --user u-1 'какого х*я'\n"
+            f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor tail\n"
+            f"Ctrl-C stops dozor{' and the broker' if broker else ''}.")
+        if demo:
+            threading.Thread(target=play_demo, args=(settings.bootstrap,), daemon=True).start()
+        return worker(settings)
+    finally:
+        if broker:
+            broker.stop()
+            say("dozor: embedded broker stopped")
+
+
+def producer(bootstrap: str):
+    from kafka import KafkaProducer
+    return KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                         key_serializer=str.encode,
+                         value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
+
+
+def consumer(bootstrap: str, *names: str, from_beginning: bool = False, group: str | None = None):
+    from kafka import KafkaConsumer
+    return KafkaConsumer(*names, bootstrap_servers=bootstrap, group_id=group,
+                         auto_offset_reset="earliest" if from_beginning else "latest",
+                         enable_auto_commit=group is not None, session_timeout_ms=6000,
+                         heartbeat_interval_ms=1000, consumer_timeout_ms=1000)
+
+
+def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
+    """Wait for the worker, play the sample chat (timestamps moved to now), show decisions."""
+    lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    tail = consumer(bootstrap, topics.DECISIONS, from_beginning=True)
+    prod = producer(bootstrap)
+    probe = {"message_id": "demo-ready", "chat_id": "dozor-demo-probe", "sender_id": "dozor",
+             "sent_at": datetime.now(timezone.utc).isoformat(), "text": "х*й"}
+    say("demo: waiting for the worker to join…")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:                    # a probe's decision means the worker runs
+        prod.send(topics.MESSAGES, key=probe["chat_id"], value=probe).get(10)
+        if any(json.loads(r.value).get("chat_id") == probe["chat_id"] for batch in tail.poll(3000).values()
+               for r in batch):
+            break
+    first = datetime.fromisoformat(lines[0]["sent_at"])
+    start = datetime.now(timezone.utc) - timedelta(minutes=45)
+    say(f"demo: playing {len(lines)} messages of {path.name} (a parents' chat)…")
+    for m in lines:
+        m = m | {"sent_at": (start + (datetime.fromisoformat(m["sent_at"]) - first)).isoformat()}
+        prod.send(topics.MESSAGES, key=m["chat_id"], value=m)
+        say(f"  {m['sender_id']}: {m['text']}")
+    prod.flush()
+    shown, idle = 0, 0
+    while idle < 10:
+        got = [json.loads(r.value) for batch in tail.poll(1000).values() for r in batch]
+        got = [d for d in got if d["chat_id"] != probe["chat_id"]]
+        for d in got:
+            print(describe(d), flush=True)
+        shown += len(got)
+        idle = 0 if got else idle + 1
+    say(f"demo: {shown} decisions. The service keeps running: Ctrl-C to stop.")
+    tail.close()
+    prod.close()
+
+
+def describe(d: dict) -> str:
+    what = {"delete_message": f"delete {d.get('message_id')}", "remind": f"remind {d['user_id']}",
+            "block": f"BLOCK {d['user_id']} until {d.get('until')}", "unblock": f"unblock {d['user_id']}",
+            "remove_member": f"remove {d['user_id']}", "notice": "notice to the chat"}.get(d["action"], d["action"])
+    why = d.get("text") or d.get("reason", "")
+    return f"→ [{d['chat_id']}] {what} (strikes {d.get('strikes', '–')}): {why}"

@@ -1,0 +1,50 @@
+"""The stream service's settings, from the environment, with defaults that work locally.
+
+| variable | default | meaning |
+|---|---|---|
+| KAFKA_BOOTSTRAP | (unset: start the embedded broker) | host:port[,host:port] of the Kafka cluster |
+| DOZOR_APP_ID | dozor | Faust app id = consumer group; workers with the same id share the work |
+| DOZOR_PARTITIONS | 4 | partitions of every topic dozor creates (the most workers that can share the load) |
+| DOZOR_DATA_DIR | ~/.local/share/dozor | Faust's data directory |
+| DOZOR_WEB_PORT | 0 (a free port) | Faust's web port, bound on DOZOR_WEB_BIND |
+| DOZOR_WEB_BIND | 127.0.0.1 | |
+| DOZOR_POLICY | streams/policy/policies.toml | the moderation policy |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .broker import free_port
+
+
+@dataclass
+class Settings:
+    bootstrap: str | None = None
+    app_id: str = "dozor"
+    partitions: int = 4
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".local" / "share" / "dozor")
+    web_port: int = 0
+    web_bind: str = "127.0.0.1"
+    session_timeout: float = 6.0        # seconds; short so a dead worker's partitions move fast
+    heartbeat_interval: float = 1.0
+    tick_interval: float = 1.0          # how often timers (unblocks, objection windows) are checked
+    loglevel: str = "warning"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        s = cls(bootstrap=env.get("KAFKA_BOOTSTRAP") or None,
+                app_id=env.get("DOZOR_APP_ID", "dozor"),
+                partitions=int(env.get("DOZOR_PARTITIONS", "4")),
+                web_port=int(env.get("DOZOR_WEB_PORT", "0")),
+                web_bind=env.get("DOZOR_WEB_BIND", "127.0.0.1"),
+                loglevel=env.get("DOZOR_LOGLEVEL", "warning"))
+        if env.get("DOZOR_DATA_DIR"):
+            s.data_dir = Path(env["DOZOR_DATA_DIR"])
+        for k, v in overrides.items():
+            setattr(s, k, v)
+        if not s.web_port:
+            s.web_port = free_port()
+        return s
