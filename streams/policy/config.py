@@ -31,7 +31,7 @@ class Category:
 @dataclass(frozen=True)
 class Policy:
     block_after: int
-    block_days: tuple[int, ...]
+    block_days: tuple[float, ...]
     max_block_days: int
     strike_window: timedelta
     objection_window: timedelta
@@ -72,7 +72,7 @@ def load(path: Path | None = None, **overrides) -> Policy:
         raise PolicyError(f"{path}: [chats.*] must name kinds among {', '.join(CHAT_KINDS)}, parents included")
     settings = dict(
         block_after=int(limits.get("block_after", 4)),
-        block_days=tuple(int(d) for d in limits.get("block_days", [7, 14, 30])),
+        block_days=tuple(float(d) for d in limits.get("block_days", [7, 14, 30])),
         max_block_days=int(limits.get("max_block_days", 30)),
         strike_window=timedelta(days=float(limits.get("strike_window_days", 70))),
         objection_window=timedelta(hours=float(limits.get("objection_window_hours", 24))),
