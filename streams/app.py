@@ -31,7 +31,7 @@ class DozorApp(faust.App):
         return _Transport(self.conf.broker_consumer, self, loop=self.loop)
 
 
-def build(settings: Settings, fetch_max_wait_ms: int = 1500) -> DozorApp:
+def build(settings: Settings) -> DozorApp:
     if not settings.bootstrap:
         raise ValueError("no Kafka bootstrap address: set KAFKA_BOOTSTRAP or use `dozor run`")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,7 @@ def build(settings: Settings, fetch_max_wait_ms: int = 1500) -> DozorApp:
         autodiscover=False,
         producer_acks=-1,
     )
-    app.conf.dozor_fetch_max_wait_ms = fetch_max_wait_ms
+    app.conf.dozor_fetch_max_wait_ms = settings.fetch_max_wait_ms
 
     def raw(*names):
         return app.topic(*names, key_type=bytes, value_type=bytes, key_serializer="raw",

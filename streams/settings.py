@@ -9,6 +9,7 @@
 | DOZOR_WEB_PORT | 0 (a free port) | Faust's web port, bound on DOZOR_WEB_BIND |
 | DOZOR_WEB_BIND | 127.0.0.1 | |
 | DOZOR_POLICY | streams/policy/policies.toml | the moderation policy |
+| DOZOR_FETCH_WAIT_MS | 1500 | how long a fetch may wait for data; the embedded broker always waits this long |
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Settings:
     heartbeat_interval: float = 1.0
     tick_interval: float = 1.0          # how often timers (unblocks, objection windows) are checked
     loglevel: str = "warning"
+    fetch_max_wait_ms: int = 1500       # Faust's own value; lower trades throughput for latency on Tansu
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -40,7 +42,8 @@ class Settings:
                 partitions=int(env.get("DOZOR_PARTITIONS", "4")),
                 web_port=int(env.get("DOZOR_WEB_PORT", "0")),
                 web_bind=env.get("DOZOR_WEB_BIND", "127.0.0.1"),
-                loglevel=env.get("DOZOR_LOGLEVEL", "warning"))
+                loglevel=env.get("DOZOR_LOGLEVEL", "warning"),
+                fetch_max_wait_ms=int(env.get("DOZOR_FETCH_WAIT_MS", "1500")))
         if env.get("DOZOR_DATA_DIR"):
             s.data_dir = Path(env["DOZOR_DATA_DIR"])
         for k, v in overrides.items():

@@ -9,8 +9,9 @@ from .publish import Publisher
 
 def register(app, settings) -> None:
     t = app.dozor_tables
-    engine = Engine(default_policy(), t["participants"], t["due"], t["members"], defer=True)
-    out = Publisher(app.dozor_topics)
-    moderate.register(app, engine, out)
-    roster.register(app, engine, out)
+    # one engine per agent: each keeps its own pending writes between decide and commit
+    policy = default_policy()
+    out = Publisher(app)
+    moderate.register(app, Engine(policy, t["participants"], t["due"], defer=True), out)
+    roster.register(app, Engine(policy, members=t["members"], defer=True), out)
     clock.register(app, settings)

@@ -1,28 +1,48 @@
 """Messages, moderators' commands and clock ticks, one chat-keyed stream, in order.
 
 One agent for all three, so that a participant's record is never read by one
-while another is between its read and its write.
+while another is between its read and its write. Events come in batches: each
+is decided in order (later ones see the earlier ones' pending state), all their
+records are sent, and once the broker has acknowledged every one, the state
+changes are committed, each from its own event, so Faust writes each table
+change to the changelog partition of the event that caused it.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
+
+from faust.streams import _current_event
 
 from ..dispatch import InputError, apply
 from ..policy import commit
 
 log = logging.getLogger("dozor")
+BATCH, WITHIN = 500, 0.02
 
 
 def register(app, engine, out) -> None:
     @app.agent(app.dozor_inbound, name="dozor-moderate")
     async def moderate(stream):
-        async for event in stream.events():
-            msg = event.message
-            try:
-                fx, _ = apply(engine, msg.topic, event.value, str(msg.partition))
-            except InputError as err:
-                log.warning("dead letter %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, err)
-                await out.deadletter(event, str(err))
-                continue
-            await out.publish(fx)
-            commit(fx)          # only now: a crash before this replays the record, losing nothing
+        async for batch in stream.take_events(BATCH, within=WITHIN):
+            decided, acks = [], []
+            for event in batch:
+                msg = event.message
+                try:
+                    fx, _ = apply(engine, msg.topic, event.value, str(msg.partition))
+                except InputError as err:
+                    log.warning("dead letter %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, err)
+                    acks.append(await out.deadletter(event, str(err)))
+                    continue
+                acks += await out.send(fx)
+                decided.append((event, fx))
+            if acks:
+                await asyncio.gather(*acks)
+            for event, fx in decided:     # only now: a crash before this replays the batch, losing nothing
+                token = _current_event.set(weakref.ref(event))
+                try:
+                    commit(fx)
+                finally:
+                    _current_event.reset(token)
+            engine.settle()

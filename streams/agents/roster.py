@@ -18,7 +18,8 @@ def register(app, engine, out) -> None:
             try:
                 fx, follow = apply(engine, topics.ROSTER, event.value, str(msg.partition))
             except InputError as err:
-                await out.deadletter(event, str(err))
+                await (await out.deadletter(event, str(err)))
                 continue
             await out.publish(fx, follow)
             commit(fx)
+            engine.settle()

@@ -11,9 +11,11 @@ Flood windows are soft state (an in-memory dict per worker): after a restart the
 refill from new traffic; they can miss a flood in progress, never double a decision.
 
 Each event returns its Effects with the state writes it implies in `fx.writes`.
-Replay commits them at once; a worker commits them only after the broker has
-acknowledged every record the event produced, so a crash in between replays the
-event instead of losing its decisions (and the stable ids make the replay harmless).
+Replay commits them at once; a worker (defer=True) commits them only after the
+broker has acknowledged every record the event produced, so a crash in between
+replays the event instead of losing its decisions (and the stable ids make the
+replay harmless). Until then, later events of the same batch read the pending
+writes, so a batch decides exactly as one-by-one processing would.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from filters import Message, check
 
 from . import commands, flood, messages, roster, timers
 from .config import Policy, default as default_policy
-from .records import ChatWindow, Effects, Participant, iso
+from .records import Effects, Participant, iso
 
 __all__ = ["Engine", "Effects", "Policy", "commit"]
 
@@ -44,6 +46,7 @@ class Engine:
         self.windows = windows if windows is not None else {}
         self.detect = detect
         self.defer = defer
+        self._pending: dict[tuple[int, str], object] = {}
 
     # ---------------------------------------------------------------- events
     def message(self, msg: Message, partition: str = "0") -> Effects:
@@ -51,7 +54,7 @@ class Engine:
         window, extra = flood.on_message(window, msg, self.policy)
         self.windows[msg.chat_id] = window
         key = participant_key(msg.chat_id, msg.sender_id)
-        before = self.participants.get(key)
+        before = self._get(self.participants, key)
         p = Participant.from_dict(before) if before is not None else None
         p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra)
         if before is None or fx.decisions or fx.violations:
@@ -60,23 +63,23 @@ class Engine:
 
     def command(self, cmd: dict, partition: str = "0") -> Effects:
         key = participant_key(cmd["chat_id"], cmd["user_id"])
-        before = self.participants.get(key)
+        before = self._get(self.participants, key)
         p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy)
         self._save(fx, key, p, partition)
         return self._done(fx)
 
     def roster(self, event: dict) -> tuple[Effects, list[dict]]:
-        member, fx, follow = roster.on_roster(self.members.get(event["user_id"]), event)
+        member, fx, follow = roster.on_roster(self._get(self.members, event["user_id"]), event)
         fx.writes.append((self.members, event["user_id"], member))
         return self._done(fx), follow
 
     def tick(self, now: datetime, partition: str = "0") -> Effects:
         """Fire the timers due by `now` in one partition."""
         fx = Effects()
-        for key, due in sorted((self.due.get(partition) or {}).items(), key=lambda kv: kv[1]):
+        for key, due in sorted((self._get(self.due, partition) or {}).items(), key=lambda kv: kv[1]):
             if datetime.fromisoformat(due) > now:
                 continue
-            data = self.participants.get(key)
+            data = self._get(self.participants, key)
             if data is None:
                 continue
             p = Participant.from_dict(data)
@@ -92,7 +95,7 @@ class Engine:
     def _save(self, fx: Effects, key: str, p: Participant, partition: str) -> None:
         fx.writes.append((self.participants, key, p.to_dict()))
         written = [v for m, k, v in fx.writes if m is self.due and k == partition]
-        pending = dict(written[-1] if written else self.due.get(partition) or {})
+        pending = dict(written[-1] if written else self._get(self.due, partition) or {})
         nxt = timers.next_due(p)
         if nxt is not None:
             pending[key] = iso(nxt)
@@ -102,10 +105,27 @@ class Engine:
             return
         fx.writes.append((self.due, partition, pending))
 
+    def _get(self, mapping: MutableMapping, key: str):
+        if self._pending:
+            hit = self._pending.get((id(mapping), key), _MISSING)
+            if hit is not _MISSING:
+                return hit
+        return mapping.get(key)
+
     def _done(self, fx: Effects) -> Effects:
-        if not self.defer:
+        if self.defer:
+            for mapping, key, value in fx.writes:
+                self._pending[(id(mapping), key)] = value
+        else:
             commit(fx)
         return fx
+
+    def settle(self) -> None:
+        """Forget pending writes: every effect of the batch has been committed."""
+        self._pending.clear()
+
+
+_MISSING = object()
 
 
 def commit(fx: Effects) -> None:

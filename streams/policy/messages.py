@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from filters.model import Message, Verdict, Violation
 
 from .config import Policy
-from .records import ChatWindow, Decision, Effects, Participant, iso, parse_time, stable_id
+from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
 MODERATORS = ("teacher", "admin")
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}

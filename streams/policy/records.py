@@ -38,11 +38,16 @@ class Participant:
     timers: list[list[str]] = field(default_factory=list) # [[due_iso, kind, ref]]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Participant":
-        return cls(**data)
+        # copies: the stored record must not change before the commit (workers commit after acks)
+        copy = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
+                for k, v in data.items()}
+        if copy.get("request"):
+            copy["request"]["objections"] = list(copy["request"]["objections"])
+        return cls(**copy)
 
     def seen(self, event_id: str) -> bool:
         return event_id in self.handled
@@ -51,20 +56,6 @@ class Participant:
         self.handled.append(event_id)
         if len(self.handled) > memory:
             del self.handled[: len(self.handled) - memory]
-
-
-@dataclass
-class ChatWindow:
-    """A chat's recent messages, for the flood rules: [message_id, user_id, at_iso, text_key]."""
-    chat_id: str
-    recent: list[list[str]] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ChatWindow":
-        return cls(**data)
 
 
 @dataclass

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: real chat lines through one dozor worker on a broker.
+
+    .venv/bin/python benchmarks/stream.py                 # embedded broker (Tansu)
+    KAFKA_BOOTSTRAP=host:9092 .venv/bin/python benchmarks/stream.py
+    .venv/bin/python benchmarks/stream.py --write         # also rewrite the README table
+
+1. Throughput: N messages are produced first, then one worker (pinned to one core)
+   drains them; done when a marker placed last in every partition has its decision.
+2. Steady load: messages at a fixed rate for a while; latency from produce to the
+   decision arriving at a consumer, for the messages that get one (swearing), p50/p99.
+   Run twice: with Faust's default fetch wait (1500 ms) and with 10 ms, because
+   the embedded broker holds every fetch for the whole wait (see shared/kafka-notes.md).
+Not a test: it reports, it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
+from kafka.partitioner.default import murmur2  # noqa: E402
+
+from streams import topics  # noqa: E402
+from streams.broker import EmbeddedBroker, create_topics  # noqa: E402
+
+PARTITIONS = 4
+MARK_START, MARK_END = "<!-- bench:stream:start -->", "<!-- bench:stream:end -->"
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def chat_lines(shared: Path, n: int) -> list[str]:
+    lines = []
+    for name in ("ru_okcup_sample2000.jsonl", "ru_vk_distorted_toxicity.jsonl", "ru_2ch_pikabu_sample2000.jsonl"):
+        with open(shared / "datasets" / name, encoding="utf-8") as fh:
+            lines += [" ".join(json.loads(l)["text"].split())[:300] for l in fh if l.strip()]
+    lines = [l for l in lines if l]
+    return [lines[i % len(lines)] for i in range(n)]
+
+
+def message(i: int, text: str, tag: str, sent_at: str | None = None) -> dict:
+    # 300 chats × 3,000 users: strikes stay spread out, as in real schools
+    return {"message_id": f"{tag}-{i}", "chat_id": f"{tag}-chat-{i % 300}", "sender_id": f"{tag}-u{i % 3000}",
+            "sent_at": sent_at or datetime.now(timezone.utc).isoformat(), "text": text,
+            "chat": {"kind": "staff", "timezone": "Europe/Moscow"}}
+
+
+def partition_of(key: str) -> int:
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % PARTITIONS
+
+
+class Decisions:
+    """A consumer thread that records when each decision arrived."""
+
+    def __init__(self, bootstrap: str):
+        self.arrived: dict[str, float] = {}
+        self.count = 0
+        self.stop = False
+        self.c = KafkaConsumer(topics.DECISIONS, bootstrap_servers=bootstrap, auto_offset_reset="latest",
+                               fetch_max_wait_ms=10, enable_auto_commit=False, group_id=None)
+        self.c.poll(1000)
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop:
+            for batch in self.c.poll(100).values():
+                now = time.monotonic()
+                for r in batch:
+                    d = json.loads(r.value)
+                    self.count += 1
+                    if d.get("message_id") and d["message_id"] not in self.arrived:
+                        self.arrived[d["message_id"]] = now
+
+    def close(self):
+        self.stop = True
+        self.t.join(3)
+        self.c.close()
+
+
+def start_worker(bootstrap: str, app_id: str, fetch_wait: int, data: Path) -> subprocess.Popen:
+    env = {**os.environ, "KAFKA_BOOTSTRAP": bootstrap, "DOZOR_APP_ID": app_id, "DOZOR_DATA_DIR": str(data),
+           "DOZOR_FETCH_WAIT_MS": str(fetch_wait), "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(["taskset", "-c", "1", sys.executable, "-m", "streams.cli", "worker"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=open(data / f"{app_id}.log", "wb"), cwd=REPO)
+
+
+def rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return 0.0
+
+
+def wait_ready(prod, out: Decisions, tag: str, timeout=90) -> None:
+    deadline = time.monotonic() + timeout
+    n = 0
+    while time.monotonic() < deadline:
+        n += 1
+        m = message(10_000_000 + n, "х*й", tag + "-ready")
+        prod.send(topics.MESSAGES, key=m["chat_id"], value=m).get(10)
+        t = time.monotonic()
+        while time.monotonic() - t < 4:
+            if m["message_id"] in out.arrived:
+                return
+            time.sleep(0.05)
+    raise SystemExit("the worker did not start; see its log in the temp folder")
+
+
+def throughput(bootstrap: str, lines: list[str], data: Path, fetch_wait: int) -> dict:
+    tag = f"tp{uuid.uuid4().hex[:5]}"
+    prod = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=20, batch_size=256 * 1024,
+                         key_serializer=str.encode, value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
+    out = Decisions(bootstrap)
+    worker = start_worker(bootstrap, f"bench-{tag}", fetch_wait, data)
+    try:
+        wait_ready(prod, out, tag)
+        log(f"throughput: producing {len(lines):,} messages…")
+        for i, text in enumerate(lines):
+            m = message(i, text, tag)
+            prod.send(topics.MESSAGES, key=m["chat_id"], value=m)
+        markers = []
+        for p in range(PARTITIONS):                        # a marker last in every partition
+            k = next(k for k in range(10_000) if partition_of(f"{tag}-mark-{k}") == p)
+            m = message(0, "х*й", tag) | {"message_id": f"{tag}-mark-{p}", "chat_id": f"{tag}-mark-{k}"}
+            prod.send(topics.MESSAGES, key=m["chat_id"], value=m)
+            markers.append(m["message_id"])
+        prod.flush()
+        t0 = time.monotonic()
+        log("throughput: draining…")
+        while not all(m in out.arrived for m in markers):
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker died; its log: {data}")
+            time.sleep(0.05)
+        elapsed = max(out.arrived[m] for m in markers) - t0
+        return {"messages": len(lines), "seconds": round(elapsed, 2),
+                "msgs_per_s": round(len(lines) / elapsed), "decisions": out.count, "worker_peak_rss_mb": rss_mb(worker.pid)}
+    finally:
+        worker.terminate()
+        worker.wait(20)
+        out.close()
+        prod.close()
+
+
+def steady(bootstrap: str, lines: list[str], data: Path, rate: int, seconds: float, fetch_wait: int) -> dict:
+    tag = f"st{uuid.uuid4().hex[:5]}"
+    prod = KafkaProducer(bootstrap_servers=bootstrap, acks=1, linger_ms=1, key_serializer=str.encode,
+                         value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
+    out = Decisions(bootstrap)
+    worker = start_worker(bootstrap, f"bench-{tag}", fetch_wait, data)
+    try:
+        wait_ready(prod, out, tag)
+        sent: dict[str, float] = {}
+        n_total = int(rate * seconds)
+        log(f"steady: {rate} msgs/s for {seconds:.0f} s (fetch wait {fetch_wait} ms)…")
+        t0 = time.monotonic()
+        for i in range(n_total):
+            due = t0 + i / rate
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            m = message(i, lines[i % len(lines)], tag)
+            prod.send(topics.MESSAGES, key=m["chat_id"], value=m)
+            sent[m["message_id"]] = time.monotonic()
+        produce_s = time.monotonic() - t0
+        prod.flush()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:          # until no decision came for 5 s
+            time.sleep(0.5)
+            if time.monotonic() - max(out.arrived.values(), default=time.monotonic()) > 5:
+                break
+        lat = sorted((out.arrived[m] - t) * 1000 for m, t in sent.items() if m in out.arrived)
+        drained_after = max(out.arrived.values()) - (t0 + produce_s) if lat else None
+        return {"rate": rate, "achieved_rate": round(n_total / produce_s), "fetch_wait_ms": fetch_wait,
+                "with_decision": len(lat), "p50_ms": round(lat[len(lat) // 2]) if lat else None,
+                "p99_ms": round(lat[int(len(lat) * 0.99)]) if lat else None,
+                "last_decision_after_end_s": round(drained_after, 2) if drained_after is not None else None}
+    finally:
+        worker.terminate()
+        worker.wait(20)
+        out.close()
+        prod.close()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--messages", type=int, default=20_000)
+    ap.add_argument("--rate", type=int, default=2000)
+    ap.add_argument("--seconds", type=float, default=15)
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--only-throughput", action="store_true")
+    a = ap.parse_args(argv)
+    broker = None
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+    if not bootstrap:
+        broker = EmbeddedBroker().start()
+        bootstrap = broker.bootstrap
+    kind = "real Kafka at " + bootstrap if not broker else "the embedded broker (Tansu 0.6, memory)"
+    try:
+        create_topics(bootstrap, topics.ALL, PARTITIONS)
+        lines = chat_lines(a.shared, a.messages)
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp)
+            tp = throughput(bootstrap, lines, data, 1500)
+            log(f"  {tp}")
+            st = [] if a.only_throughput else [steady(bootstrap, lines, data, a.rate, a.seconds, fw)
+                                               for fw in (1500, 10)]
+            for s in st:
+                log(f"  {s}")
+    finally:
+        if broker:
+            broker.stop()
+    md = (f"One worker pinned to one core, on {kind}, {datetime.now():%Y-%m-%d}; real chat lines "
+          f"from ../shared/datasets (about 1 in 6 gets a decision).\n\n"
+          f"| measure | figure |\n|---|---|\n"
+          f"| throughput, {tp['messages']:,} queued messages drained | **{tp['msgs_per_s']:,} msgs/s** "
+          f"({tp['seconds']} s; worker peak RSS {tp['worker_peak_rss_mb']} MB) |\n" +
+          "".join(f"| steady {s['rate']:,} msgs/s (achieved {s['achieved_rate']:,}), fetch wait {s['fetch_wait_ms']} ms "
+                  f"| produce → decision p50 **{s['p50_ms']} ms**, p99 **{s['p99_ms']} ms**; "
+                  f"last decision {s['last_decision_after_end_s']} s after the last message |\n" for s in st) +
+          "\nOn the embedded broker latency is the broker's fetch wait, not dozor's work "
+          "(detection is ~20 µs a message); on real Kafka a fetch returns as soon as data is there.")
+    print(md)
+    if a.write:
+        readme = REPO / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        head, s1, rest = text.partition(MARK_START)
+        _, s2, tail = rest.partition(MARK_END)
+        if not (s1 and s2):
+            sys.exit(f"README.md lacks {MARK_START} … {MARK_END}")
+        readme.write_text(f"{head}{MARK_START}\n{md}\n{MARK_END}{tail}", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
