@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from .config import Policy
 from .messages import add_timer
-from .records import Decision, Effects, Participant, iso, parse_time, stable_id
+from .records import Decision, Effects, Participant, iso, parse_time, require, stable_id
 
 KINDS = ("block", "unblock_request", "objection", "pardon")
 
@@ -29,18 +29,7 @@ class CommandError(ValueError):
 
 
 def parse(data) -> dict:
-    if not isinstance(data, dict):
-        raise CommandError("a command must be a JSON object")
-    for key in ("command_id", "kind", "chat_id", "user_id", "by", "at"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise CommandError(f"command field {key!r} is required (a non-empty string)")
-    if data["kind"] not in KINDS:
-        raise CommandError(f"command kind must be one of {', '.join(KINDS)} (got {data['kind']!r})")
-    try:
-        parse_time(data["at"])
-    except ValueError:
-        raise CommandError(f"command field 'at' is not an ISO 8601 time: {data['at']!r}") from None
-    return data
+    return require(data, "command", ("command_id", "kind", "chat_id", "user_id", "by", "at"), KINDS, CommandError)
 
 
 def on_command(p: Participant | None, cmd: dict, policy: Policy) -> tuple[Participant, Effects]:

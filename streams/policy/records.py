@@ -15,6 +15,22 @@ def stable_id(prefix: str, *parts: str) -> str:
     return f"{prefix}-{hashlib.sha1('|'.join(parts).encode()).hexdigest()[:16]}"
 
 
+def require(data, what: str, keys: tuple[str, ...], kinds: tuple[str, ...], error: type[ValueError]) -> dict:
+    """Check an inbound record's shape: an object, required strings, a known kind, an ISO `at`."""
+    if not isinstance(data, dict):
+        raise error(f"a {what} must be a JSON object")
+    for key in keys:
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise error(f"{what} field {key!r} is required (a non-empty string)")
+    if data["kind"] not in kinds:
+        raise error(f"{what} kind must be one of {', '.join(kinds)} (got {data['kind']!r})")
+    try:
+        parse_time(data["at"])
+    except ValueError:
+        raise error(f"{what} field 'at' is not an ISO 8601 time: {data['at']!r}") from None
+    return data
+
+
 def iso(moment: datetime) -> str:
     return moment.isoformat()
 

@@ -10,7 +10,7 @@ removed from every chat they are a member of; nothing is done to anyone else.
 """
 from __future__ import annotations
 
-from .records import Decision, Effects, parse_time, stable_id
+from .records import Decision, Effects, require, stable_id
 
 KINDS = ("join", "leave", "seen", "left_school")
 EMPLOYEES = ("teacher", "admin", "employee")
@@ -21,19 +21,9 @@ class RosterError(ValueError):
 
 
 def parse(data) -> dict:
-    if not isinstance(data, dict):
-        raise RosterError("a roster event must be a JSON object")
-    for key in ("event_id", "kind", "user_id", "at"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            raise RosterError(f"roster field {key!r} is required (a non-empty string)")
-    if data["kind"] not in KINDS:
-        raise RosterError(f"roster kind must be one of {', '.join(KINDS)} (got {data['kind']!r})")
+    require(data, "roster event", ("event_id", "kind", "user_id", "at"), KINDS, RosterError)
     if data["kind"] in ("join", "leave", "seen") and not data.get("chat_id"):
         raise RosterError(f"a {data['kind']!r} event needs chat_id")
-    try:
-        parse_time(data["at"])
-    except ValueError:
-        raise RosterError(f"roster field 'at' is not an ISO 8601 time: {data['at']!r}") from None
     return data
 
 

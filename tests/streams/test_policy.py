@@ -210,3 +210,32 @@ def test_policy_refuses_a_block_longer_than_a_month(tmp_path):
     (tmp_path / "p.toml").write_text(text, encoding="utf-8")
     with pytest.raises(PolicyError, match="one month"):
         load(tmp_path / "p.toml")
+
+
+BAD_INPUT = [
+    ("command without by", "moderation.commands", {"command_id": "c", "kind": "block", "chat_id": "c", "user_id": "u",
+                                                    "at": T0.isoformat()}, "'by' is required"),
+    ("unknown command", "moderation.commands", {"command_id": "c", "kind": "ban", "chat_id": "c", "user_id": "u",
+                                                 "by": "t", "at": T0.isoformat()}, "kind must be one of"),
+    ("roster join without chat", "chat.roster", {"event_id": "e", "kind": "join", "user_id": "u",
+                                                  "at": T0.isoformat()}, "needs chat_id"),
+    ("roster time not a time", "chat.roster", {"event_id": "e", "kind": "leave", "user_id": "u", "chat_id": "c",
+                                                "at": "завтра"}, "not an ISO 8601 time"),
+]
+
+
+@pytest.mark.parametrize("name,topic,value,reason", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
+def test_bad_commands_and_roster_events_are_input_errors(name, topic, value, reason):
+    from streams.dispatch import InputError, apply
+    with pytest.raises(InputError, match=reason):
+        apply(Engine(), topic, json.dumps(value).encode())
+
+
+def test_replay_command_prints_decisions(tmp_path, capsys):
+    from streams.cli import main
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(json.dumps(msg(f"m{i}", SWEARS[i], minutes=i), ensure_ascii=False)
+                              for i in range(4)) + "\n{broken\n", encoding="utf-8")
+    assert main(["replay", str(path)]) == 1          # one bad line: reported, the rest ran
+    out = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert [d["action"] for d in out].count("block") == 1
