@@ -27,7 +27,7 @@ from .lexicon.index import Index
 from .normalise import fold, readings
 from .normalise.charmaps import load as load_charmap, load_words
 from .normalise.scripts import ONLY_CYRILLIC, is_latin
-from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Token, tokenize
+from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Token
 
 _SPLIT = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _PIECE = regex.compile(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
@@ -36,6 +36,22 @@ _REAL_MASKS = set(MASK_CHARS)
 _GAP = regex.compile(r"[\s.\-_*]{1,3}")   # «х у й», «х. у. й»; a comma ends a word
 MAX_JOIN = 8            # «п и з д е ц»: up to eight pieces joined
 CYRILLIC_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+
+
+def _phrase_end(words: list[str], i: int, forms: tuple[frozenset[str], ...]) -> int | None:
+    """Index of the last word if the phrase starts at `i`; one extra word may stand between
+    («ноги тебе переломаю»)."""
+    if words[i] not in forms[0]:
+        return None
+    at = i
+    for wanted in forms[1:]:
+        for step in (1, 2):
+            if at + step < len(words) and words[at + step] in wanted:
+                at += step
+                break
+        else:
+            return None
+    return at
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +65,19 @@ class Hit:
 
 @dataclass(frozen=True, slots=True)
 class _Judgement:
-    entry: Entry | None
+    entries: tuple[Entry, ...]   # one per category the word belongs to; () for a clean word
     normalized: str
     known: bool          # a plain dictionary word
 
 
-_MISS_KNOWN = _Judgement(None, "", True)
+_MISS_KNOWN = _Judgement((), "", True)
+_MISS = _Judgement((), "", False)
 
 
 @dataclass(frozen=True, slots=True)
 class _Token:
     """All a text-level pass needs to know of one distinct token, computed once."""
-    entry: Entry | None
+    entries: tuple[Entry, ...]
     normalized: str
     folded: str
     disguised: bool      # holds a mask or separator: «х*й», «х.у.й»
@@ -79,25 +96,46 @@ class Matcher:
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
 
     # ------------------------------------------------------------------ text
-    def find(self, text: str) -> list[Hit]:
-        """Every hit in `text`, in order, with offsets into `text` as written."""
-        words = TOKEN.findall(text)
-        infos = [self.token(w) for w in words]
+    def find(self, text: str, infos: list[_Token] | None = None) -> list[Hit]:
+        """Every word hit in `text`, in order, with offsets into `text` as written."""
+        if infos is None:
+            infos = [self.token(w) for w in TOKEN.findall(text)]
+        spaced = self._spaced(infos)
         # the fast path, taken by almost every message: no hit, nothing to join
-        if not any(t.entry is not None or t.disguised for t in infos) and not self._spaced(infos):
+        if not spaced and not any(t.entries or t.disguised for t in infos):
             return []
-        tokens = tokenize(text)
-        gaps = [_GAP.fullmatch(text[a.end:b.start]) is not None for a, b in zip(tokens, tokens[1:])]
+        spans = [m.span() for m in TOKEN.finditer(text)]
         hits: list[Hit] = []
-        for token, info in zip(tokens, infos):
-            if info.entry is not None:
-                hits.append(Hit(token.start, token.end, token.text, info.normalized, info.entry))
+        for (a, b), info in zip(spans, infos):
+            if info.entries:
+                hits += [Hit(a, b, text[a:b], info.normalized, e) for e in info.entries]
             elif info.disguised:
-                hits.extend(self._parts(token))
-        for i, k, j in self._spaced(infos, gaps):
-            a, b = tokens[i], tokens[k]
-            hits.append(Hit(a.start, b.end, text[a.start:b.end], j.normalized, j.entry))
+                hits.extend(self._parts(Token(text[a:b], a, b)))
+        if spaced:
+            gaps = [_GAP.fullmatch(text[x[1]:y[0]]) is not None for x, y in zip(spans, spans[1:])]
+            for i, k, j in self._spaced(infos, gaps):
+                a, b = spans[i][0], spans[k][1]
+                hits += [Hit(a, b, text[a:b], j.normalized, e) for e in j.entries]
         hits.sort(key=lambda h: h.start)
+        return hits
+
+    def scan(self, text: str) -> list[Hit]:
+        """Words and phrases (`find` and phrase entries), minus what a safe phrase covers."""
+        token = self.token
+        infos = [token(w) for w in TOKEN.findall(text)]
+        hits = self.find(text, infos)
+        starts = self.index.phrase_starts
+        if starts and any(t.folded in starts for t in infos):
+            folded = [t.folded for t in infos]
+            found = [(i, end, entry) for i, word in enumerate(folded) if word in starts
+                     for forms, entry in starts[word] if (end := _phrase_end(folded, i, forms)) is not None]
+            if found:
+                offsets = [m.span() for m in TOKEN.finditer(text)]    # only for what was found
+                spans = [(offsets[i][0], offsets[end][1], entry, " ".join(folded[i:end + 1]))
+                         for i, end, entry in found]
+                hits += [Hit(a, b, text[a:b], norm, e) for a, b, e, norm in spans if e is not None]
+                safe = [(a, b) for a, b, e, _ in spans if e is None]
+                hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in safe)]
         return hits
 
     def token(self, raw: str) -> _Token:
@@ -113,9 +151,8 @@ class Matcher:
         out = []
         for m in _PIECE.finditer(token.text):
             j = self.judge_word(fold(m.group()))
-            if j.entry is not None:
-                out.append(Hit(token.start + m.start(), token.start + m.end(), m.group(),
-                               j.normalized, j.entry))
+            out += [Hit(token.start + m.start(), token.start + m.end(), m.group(), j.normalized, e)
+                    for e in j.entries]
         return out
 
     def _spaced(self, infos: list[_Token], gaps: list[bool] | None = None) -> list[tuple[int, int, _Judgement]]:
@@ -126,22 +163,23 @@ class Matcher:
         out, i, n = [], 0, len(infos)
         while i < n - 1:
             first = infos[i]
-            if not first.piece or first.ordinary or first.entry is not None or not infos[i + 1].piece:
+            if not first.piece or first.entries or not infos[i + 1].piece:
                 i += 1
                 continue
-            words, ordinary, exact, loose = [first.folded], 0, None, None
+            # an ordinary word may start a spelled-out one («ид и от»), but counts as the one allowed
+            words, ordinary, exact, loose = [first.folded], int(first.ordinary), None, None
             for k in range(i + 1, min(n, i + MAX_JOIN)):
                 info = infos[k]
-                if not info.piece or info.entry is not None or (gaps is not None and not gaps[k - 1]):
+                if not info.piece or info.entries or (gaps is not None and not gaps[k - 1]):
                     break
                 if info.ordinary:
                     ordinary += 1
-                    if ordinary > 1:      # «вам удачи»: two real words are two words
+                    if ordinary > 2:      # «вам удачи»: real words joined count only as a whole form
                         break
                 words.append(info.folded)
                 joined = "".join(words)
                 j = self.judge_word(joined)
-                if j.entry is None:
+                if not j.entries:
                     continue
                 if joined in self.index.forms:
                     exact = (k, j)        # the longest dictionary form wins: «п и з д е ц», not «пизд»
@@ -162,19 +200,19 @@ class Matcher:
         j = self._judge_disguised(word) if disguised else self.judge_word(word)
         size = len(raw)
         known = j.known and not disguised
-        return _Token(j.entry, j.normalized, word, disguised,
+        return _Token(j.entries, j.normalized, word, disguised,
                       piece=not disguised and (size <= 3 or (size <= 4 and not known)),
                       ordinary=known and size > 1)
 
     def _judge_disguised(self, word: str) -> _Judgement:
         pieces = [p for p in _SPLIT.split(word) if p]
         whole = self.judge_word("".join(pieces))          # «х.у.й», «ПИЗ-ДЕЦ»
-        if whole.entry is not None:
+        if whole.entries:
             return whole
         masked = self._masked(word, pieces)               # «х*й», «С..ка», «зае%ал»
         if masked is not None:
             return masked
-        return _Judgement(None, "", False)
+        return _MISS
 
     def _masked(self, word: str, pieces: list[str]) -> _Judgement | None:
         letters = sum(len(p) for p in pieces)
@@ -186,11 +224,13 @@ class Matcher:
         stripped = word.strip("".join(_REAL_MASKS) + SEPARATOR_CHARS)
         if word.startswith(tuple(_REAL_MASKS)) or not stripped:
             return None       # «*важно*»: stars around a word are emphasis, not a mask
-        parts, masks = [], 0
+        parts, masks, expected = [], 0, letters
         for m in regex.finditer(rf"([{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)|([^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)", word):
             if m.group(1):
                 n = len(m.group(1))
                 masks += n
+                # «пи**ец»: a star a letter; «С..ка», «е..ный»: a run of dots is a gap of any size
+                expected += 1 if set(m.group(1)) <= set(".…") else n
                 parts.append(f"[{CYRILLIC_LETTERS}]{{1,{n + 1}}}")
             else:
                 parts.append(regex.escape("".join(self.letter_map.get(c, c) for c in m.group(2))))
@@ -198,14 +238,15 @@ class Matcher:
             return None
         pattern = regex.compile("".join(parts))
         first = self.letter_map.get(word[0], word[0])
-        for form in self.index.by_first.get(first, ()):
-            if pattern.fullmatch(form):
-                return _Judgement(self.index.forms[form], form, False)
+        fits = [form for form in self.index.by_first.get(first, ()) if pattern.fullmatch(form)]
+        if fits:      # the closest length wins: «С..ка» is «сука» before «сучка»
+            form = min(fits, key=lambda f: (abs(len(f) - expected), f))
+            return _Judgement(self.index.forms[form], form, False)
         if masks == 1 and has_real_mask:                  # «ох*еть»: a derivation, not in the table
             head, tail = _MASK_RUN.split(word, maxsplit=1)
             for letter in CYRILLIC_LETTERS:
                 j = self.judge_word(head + letter + tail)
-                if j.entry is not None:
+                if j.entries:
                     return j
         return None
 
@@ -214,9 +255,9 @@ class Matcher:
         index = self.index
         if index.is_safe(word):
             return _MISS_KNOWN
-        entry = index.forms.get(word)
-        if entry is not None:
-            return _Judgement(entry, word, True)
+        entries = index.forms.get(word)
+        if entries:
+            return _Judgement(entries, word, True)
         plain = ONLY_CYRILLIC.fullmatch(word) is not None
         if plain and morph.is_known(word):
             return _MISS_KNOWN
@@ -224,15 +265,15 @@ class Matcher:
         if latin and word in self.latin_safe:
             return _MISS_KNOWN
         if not plain and not latin and not any(c.isalpha() for c in word):
-            return _Judgement(None, "", False)
+            return _MISS
         for reading in readings(word):
             if index.is_safe(reading):
                 continue
-            entry = index.forms.get(reading)
-            if entry is not None:
-                return _Judgement(entry, reading, False)
+            entries = index.forms.get(reading)
+            if entries:
+                return _Judgement(entries, reading, False)
             if ONLY_CYRILLIC.fullmatch(reading) and (reading == word or not morph.is_known(reading)):
-                entry = index.root_match(reading)
-                if entry is not None:
-                    return _Judgement(entry, reading, False)
-        return _Judgement(None, "", False)
+                entries = index.root_match(reading)
+                if entries:
+                    return _Judgement(entries, reading, False)
+        return _MISS

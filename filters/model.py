@@ -134,11 +134,15 @@ class Violation:
     severity: str
     evidence: tuple[Evidence, ...]
     explanation: str
+    urgent: bool = False        # hate and threats: a moderator is alerted at once
 
     def to_dict(self) -> dict:
-        return {"category": self.category, "rule": self.rule, "severity": self.severity,
-                "evidence": [e.to_dict() for e in self.evidence],
-                "explanation": self.explanation}
+        out = {"category": self.category, "rule": self.rule, "severity": self.severity,
+               "evidence": [e.to_dict() for e in self.evidence],
+               "explanation": self.explanation}
+        if self.urgent:
+            out["urgent"] = True
+        return out
 
 
 @dataclass(frozen=True)

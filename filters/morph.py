@@ -20,8 +20,12 @@ def is_known(word: str) -> bool:
     return analyzer().word_is_known(word)
 
 
-def lexeme(lemma: str) -> list[str]:
-    """Every form of `lemma` (ё folded to е); [lemma] when the dictionary does not know it."""
+def lexeme(lemma: str, only: tuple[frozenset[str], ...] = ()) -> list[str]:
+    """Every form of `lemma` (ё folded to е); [lemma] when the dictionary does not know it.
+
+    `only`: keep a form when its tag has every grammeme of one alternative:
+    ({"1per", "futr"}, {"impr"}) keeps «убью», «убей» of «убить», not «убивает».
+    """
     parses = [p for p in analyzer().parse(lemma) if p.is_known and
               p.normal_form.replace("ё", "е") == lemma.replace("ё", "е")]
     if not parses:
@@ -32,7 +36,18 @@ def lexeme(lemma: str) -> list[str]:
     forms: list[str] = []
     for parse in parses:
         for form in parse.lexeme:
+            if only and not any(alt <= form.tag.grammemes for alt in only):
+                continue
             word = form.word.replace("ё", "е")
             if word not in forms:
                 forms.append(word)
     return forms
+
+
+def all_forms(word: str) -> set[str]:
+    """Every form of every lemma `word` can be: «переломаю» → {переломать, переломаешь, …}."""
+    out = {word.replace("ё", "е")}
+    for parse in analyzer().parse(word):
+        if parse.is_known:
+            out.update(f.word.replace("ё", "е") for f in parse.lexeme)
+    return out

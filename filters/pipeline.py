@@ -4,21 +4,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .detectors.base import Detector, Doc
-from .detectors.lexicon import profanity
+from .detectors.lexicon import hate, insult, profanity, threat
 from .detectors.quiet_hours import quiet_hours
 from .model import Message, Verdict
 
 
 @lru_cache(maxsize=1)
 def detectors() -> tuple[Detector, ...]:
-    return (profanity(), quiet_hours())
+    # order matters once: hate reads what profanity and insult found («все они … дебилы»)
+    return (profanity(), insult(), threat(), hate(), quiet_hours())
 
 
 def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:
     doc = Doc(message)
-    found = []
     for detector in dets or detectors():
         violation = detector(doc)
         if violation is not None:
-            found.append(violation)
-    return Verdict(message.message_id, tuple(found))
+            doc.found.append(violation)
+    return Verdict(message.message_id, tuple(doc.found))

@@ -36,9 +36,9 @@ def sweep(category: str, lemmas: list[str] | None = None, folder: Path | None = 
     for lemma in lemmas if lemmas is not None else dictionary_lemmas():
         if index.is_safe(lemma) or lemma in index.forms:
             continue          # already a lexicon entry, or declared innocent
-        entry = index.root_match(lemma)
-        if entry is not None:
-            rows.append((lemma, entry.label, entry.file))
+        entries = index.root_match(lemma)
+        if entries:
+            rows.append((lemma, entries[0].label, entries[0].file))
     return rows
 
 

@@ -18,6 +18,8 @@ class Doc:
     def __init__(self, message: Message):
         self.message = message
         self.text = message.text
+        self.found: list[Violation] = []     # what earlier detectors found (hate reads insults)
+        self.scans: dict = {}                # a lexicon matcher's hits, shared by its detectors
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -1,41 +1,108 @@
-"""A lexicon category as a detector: profanity today, insults and hate next."""
+"""A lexicon category as a detector: profanity, insult, hate, threat.
+
+Words come from the matcher (every form, every disguise); what stands around them
+decides whether they count (filters/shapes.py), as each lexicon file's headers say.
+"""
 from __future__ import annotations
 
-from ..lexicon.index import Index, load
-from ..matcher import Matcher
+from functools import lru_cache
+
+from .. import shapes
+from ..lexicon.index import Index, load_many
+from ..matcher import Hit, Matcher
 from ..model import Evidence, Violation
 from .base import Doc
 
 _RANK = {"low": 0, "medium": 1, "high": 2}
+URGENT = ("hate", "threat")
+MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-дурак»: a title or a name is not an insult
+CATEGORIES = ("profanity", "insult", "threat", "hate")
+
+
+@lru_cache(maxsize=1)
+def shared_matcher() -> Matcher:
+    """One matcher over every lexicon: each message is read once for all categories."""
+    return Matcher(load_many(CATEGORIES))
+
+
+def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
+    """All hits of `matcher` in `doc` (words and phrases, safe phrases removed), once per doc."""
+    key = id(matcher)
+    if key not in doc.scans:
+        doc.scans[key] = matcher.scan(doc.text)
+    return doc.scans[key]
 
 
 class LexiconDetector:
-    """Flags words of one lexicon category; evidence names the entry and its file:line."""
+    """Flags words of one lexicon category; evidence names the entry, its file:line and the shape."""
 
     def __init__(self, category: str, index: Index | None = None):
         self.name = self.category = category
-        self.matcher = Matcher(index or load(category))
+        self.matcher = Matcher(index) if index is not None else shared_matcher()
 
     def __call__(self, doc: Doc) -> Violation | None:
-        hits = self.matcher.find(doc.text)
+        hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]
         if not hits:
             return None
+        kept = [(h, why) for h in hits if (why := self._counts(doc, h, hits)) is not None]
+        if not kept:
+            return None
         evidence = tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
-                         for h in hits)
-        severity = max((h.entry.severity for h in hits), key=_RANK.__getitem__)
-        words = ", ".join(f"«{h.text}» ({_why(h)})" for h in hits)
+                         for h, _ in kept)
+        severity = max((h.entry.severity for h, _ in kept), key=_RANK.__getitem__)
+        words = ", ".join(f"«{h.text}» ({_why(h, why)})" for h, why in kept)
         return Violation(self.category, f"{self.category}.lexicon", severity, evidence,
-                         f"{self.category}: {words}")
+                         f"{self.category}: {words}", urgent=self.category in URGENT)
+
+    def _counts(self, doc: Doc, hit: Hit, hits: list[Hit]) -> str | None:
+        """'' or a reason when the hit counts here; None when its shape says it does not."""
+        e, text = hit.entry, doc.text
+        if e.aim == "marker" or (self.category in MENTIONABLE and shapes.mention(text, hit.start, hit.end)):
+            return None
+        if not (e.near or e.aim in ("person", "group")):
+            return ""
+        tokens = doc.tokens
+        i, j = shapes.token_at(tokens, hit.start), shapes.token_at(tokens, hit.end - 1)
+        reasons = []
+        if e.near:
+            reasons.append(shapes.near(tokens, i, j, e.near))
+        if e.aim == "person":
+            reasons.append(shapes.aimed(text, tokens, i, j))
+        if e.aim == "group":
+            markers = [h for h in hits if h.entry.aim == "marker"]
+            if markers:
+                reasons.append(f"demeaned («{markers[0].text}»)")
+            elif any(v.category in ("insult", "profanity") for v in doc.found):
+                # «все цыгане воры и дебилы», «приезжие … суки»: the group insulted as a whole
+                reasons.append(shapes.generalised(tokens) or shapes.plural(hit.normalized))
+            else:
+                reasons.append(None)
+        return None if None in reasons else "; ".join(reasons)
 
 
-def _why(hit) -> str:
+def _why(hit: Hit, shape: str) -> str:
     e = hit.entry
     how = {"lemma": "a form of", "form": "the word", "prefix": "starts with",
-           "root": "the root"}[e.kind]
+           "root": "the root", "phrase": "the phrase"}[e.kind]
     read = "" if hit.normalized == hit.text.lower() else f"read as «{hit.normalized}», "
-    return f"{read}{how} «{e.label}», {e.source}"
+    return f"{read}{how} «{e.label}», {e.source}" + (f"; {shape}" if shape else "")
 
 
 def profanity() -> LexiconDetector:
     """Swearing by meaning: «х*й», «охуеть», «pizdec» yes; «страхуй», «команда» no."""
     return LexiconDetector("profanity")
+
+
+def insult() -> LexiconDetector:
+    """Insults and nicknames: «ты дебил», «Корова, верни тетрадь»; not «корова даёт молоко»."""
+    return LexiconDetector("insult")
+
+
+def hate() -> LexiconDetector:
+    """Slurs, and groups demeaned as groups; not a social-studies lesson about peoples."""
+    return LexiconDetector("hate")
+
+
+def threat() -> LexiconDetector:
+    """Threats of harm: «убью», «ноги переломаю», «сожгу школу»; not «убить время»."""
+    return LexiconDetector("threat")

@@ -34,14 +34,14 @@ def lint(category: str, index: Index | None = None) -> list[Problem]:
         where, _, text = str(err).partition(": ")
         return [Problem("error", where, text)]
     problems = []
-    seen = Counter((e.category, e.kind, e.value) for e in index.entries)
+    seen = Counter((e.category, e.kind, e.value, e.forms, e.near) for e in index.entries)
     for e in index.entries:
         if e.category == "safe":
             continue
         if not any(x.kind == "hit" for x in e.examples):
             problems.append(Problem("error", e.source, f"entry {e.label!r} has no '+' example: "
                                     f"add a line '  + …' with a message it must catch"))
-        if seen[(e.category, e.kind, e.value)] > 1:
+        if seen[(e.category, e.kind, e.value, e.forms, e.near)] > 1:
             problems.append(Problem("warning", e.source, f"entry {e.label!r} appears more than once"))
         if e.kind == "lemma" and not morph.is_known(e.value):
             problems.append(Problem("warning", e.source, f"pymorphy3 does not know {e.value!r}: "
@@ -72,15 +72,22 @@ _T0 = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
 
 
 def run_examples(category: str, index: Index | None = None) -> list[ExampleResult]:
+    from ..pipeline import check, detectors
+
     index = index or build(category)
-    detector = LexiconDetector(category, index)
+    # the whole pipeline, with this lexicon in its place: hate reads what insult found
+    dets = tuple(d for d in detectors() if d.category != category) + (LexiconDetector(category, index),)
+    dets = tuple(sorted(dets, key=lambda d: ORDER.index(d.category) if d.category in ORDER else len(ORDER)))
     results = []
     for entry in index.entries:
         for ex in entry.examples:
             msg = Message("example", "lexicon", "maintainer", _T0, ex.text)
-            flagged = detector(Doc(msg)) is not None
+            flagged = any(v.category == category for v in check(msg, dets).violations)
             results.append(ExampleResult(entry, ex.kind, ex.text, ex.line, flagged))
     return results
+
+
+ORDER = ("profanity", "insult", "threat", "hate")
 
 
 def explain(text: str, category: str = "profanity", index: Index | None = None) -> list[str]:
@@ -91,7 +98,7 @@ def explain(text: str, category: str = "profanity", index: Index | None = None) 
     index = index or build(category)
     matcher = Matcher(index)
     tokens = tokenize(text)
-    hits = {h.start: h for h in matcher.find(text)}
+    hits = {h.start: h for h in matcher.scan(text)}
     lines, covered = [], 0
     for token in tokens:
         if token.start < covered:

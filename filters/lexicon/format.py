@@ -10,6 +10,13 @@
     =нахер                        ← exactly this form
     мудак*                        ← any word starting with this
     ~пи[зс]д                      ← a root (regex), for words the dictionary does not know
+    мало не покажется             ← a phrase: every word in any of its forms, in this order
+
+File headers besides category and severity (all optional):
+    адресат: нужен                ← counts only when aimed at someone («ты корова», «Корова, верни»)
+    адресат: группа               ← a group of people: counts only when demeaned («… не место»)
+    формы: 1per futr | impr       ← only these grammatical forms («убью», «убей», not «убивает»)
+    рядом: надо, нужно, пора      ← only with one of these words within three words
 
 Parsing never guesses: a line it cannot read is a LexiconError naming file:line.
 """
@@ -21,7 +28,9 @@ from pathlib import Path
 import regex
 
 HEADERS = {"категория": "category", "серьёзность": "severity", "серьезность": "severity",
-           "примеры": "examples", "описание": "description"}
+           "примеры": "examples", "описание": "description", "адресат": "aim", "формы": "forms",
+           "рядом": "near"}
+AIMS = {"любой": "any", "нужен": "person", "группа": "group", "маркер": "marker"}
 SEVERITIES = ("low", "medium", "high")
 EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "?": "known_miss"}
 
@@ -39,7 +48,7 @@ class Example:
 
 @dataclass
 class Entry:
-    kind: str        # lemma | form | prefix | root
+    kind: str        # lemma | form | prefix | root | phrase
     value: str
     file: str
     line: int
@@ -47,6 +56,9 @@ class Entry:
     category: str
     comment: str = ""
     examples: list[Example] = field(default_factory=list)
+    aim: str = "any"                                       # any | person | group | marker
+    forms: tuple[frozenset[str], ...] = ()                 # alternatives of grammemes, e.g. {1per, futr}
+    near: frozenset[str] = frozenset()                     # words one of which must be close by
 
     @property
     def source(self) -> str:
@@ -55,7 +67,7 @@ class Entry:
     @property
     def label(self) -> str:
         return {"lemma": self.value, "form": "=" + self.value, "prefix": self.value + "*",
-                "root": "~" + self.value}[self.kind]
+                "root": "~" + self.value, "phrase": self.value}[self.kind]
 
 
 @dataclass
@@ -105,15 +117,25 @@ def parse(path: Path, name: str | None = None) -> LexiconFile:
     severity = headers.get("severity", "medium")
     if severity not in SEVERITIES:
         raise LexiconError(f"{name}: 'серьёзность: {severity}' must be one of {', '.join(SEVERITIES)}")
+    aim = headers.get("aim", "любой")
+    if aim not in AIMS:
+        raise LexiconError(f"{name}: 'адресат: {aim}' must be one of {', '.join(AIMS)}")
+    forms = tuple(frozenset(alt.split()) for alt in headers.get("forms", "").split("|") if alt.strip())
+    near = frozenset(w.strip().lower().replace("ё", "е") for w in headers.get("near", "").split(",") if w.strip())
     for e in entries:
-        e.category, e.severity = category, severity
+        e.category, e.severity, e.aim, e.forms, e.near = category, severity, AIMS[aim], forms, near
     return LexiconFile(name, headers, entries)
 
 
 def _entry(token: str, where: str, name: str, lineno: int, headers, comment: str) -> Entry:
     if " " in token:
-        raise LexiconError(f"{where}: an entry is one word, got {token!r}; "
-                           f"indent examples with two spaces and a '+', '-' or '?'")
+        if token[0] in "~=" or token.endswith("*"):
+            raise LexiconError(f"{where}: a root, exact form or prefix is one word, got {token!r}")
+        words = token.lower().replace("ё", "е").split()
+        if not all(regex.fullmatch(r"[а-я\-]+", w) for w in words):
+            raise LexiconError(f"{where}: phrase {token!r} must be Russian words only; "
+                               f"indent examples with two spaces and a '+', '-' or '?'")
+        return Entry("phrase", " ".join(words), name, lineno, "", "", comment)
     if token.startswith("~"):
         kind, value = "root", token[1:]
         try:

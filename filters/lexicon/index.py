@@ -25,11 +25,14 @@ SWEPT = "swept.tsv"
 class Index:
     category: str
     files: list[LexiconFile]
-    forms: dict[str, Entry] = field(default_factory=dict)
+    forms: dict[str, tuple[Entry, ...]] = field(default_factory=dict)   # form → one entry per category
     roots: list[tuple[regex.Pattern, Entry]] = field(default_factory=list)
     safe_forms: set[str] = field(default_factory=set)
     safe_prefixes: tuple[str, ...] = ()
     by_first: dict[str, list[str]] = field(default_factory=dict)
+    phrases: list[tuple[tuple[frozenset[str], ...], Entry]] = field(default_factory=list)
+    safe_phrases: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+    phrase_starts: dict[str, list] = field(default_factory=dict)  # first-word form → [(forms, entry|None)]
 
     @property
     def entries(self) -> list[Entry]:
@@ -38,12 +41,19 @@ class Index:
     def is_safe(self, word: str) -> bool:
         return word in self.safe_forms or (bool(self.safe_prefixes) and word.startswith(self.safe_prefixes))
 
-    def root_match(self, word: str) -> Entry | None:
-        """The first root or prefix entry matching `word` (for words the dictionary lacks)."""
+    def root_match(self, word: str) -> tuple[Entry, ...]:
+        """The first root or prefix entry of each category matching `word` (for words the
+        dictionary does not know)."""
+        found: list[Entry] = []
         for pattern, entry in self.roots:
-            if pattern.search(word):
-                return entry
-        return None
+            if pattern.search(word) and all(e.category != entry.category for e in found):
+                found.append(entry)
+        return tuple(found)
+
+    def add_form(self, form: str, entry: Entry) -> None:
+        have = self.forms.get(form, ())
+        if all(e.category != entry.category for e in have):    # the first entry of a category wins
+            self.forms[form] = have + (entry,)
 
 
 def load_files(folder: Path) -> list[LexiconFile]:
@@ -53,11 +63,22 @@ def load_files(folder: Path) -> list[LexiconFile]:
 
 
 def build(category: str, folder: Path | None = None, swept: bool = True) -> Index:
-    folder = folder or lexicon_root() / category
-    index = Index(category, load_files(folder))
+    return build_many([category], {category: folder} if folder else None, swept)
+
+
+def build_many(categories: list[str], folders: dict[str, Path] | None = None, swept: bool = True) -> Index:
+    """One index over several categories: a text is then read once for all of them."""
+    folders = {c: (folders or {}).get(c) or lexicon_root() / c for c in categories}
+    index = Index("+".join(categories), [f for c in categories for f in load_files(folders[c])])
     safe_prefixes = []
     for entry in index.entries:
-        if entry.category == "safe":
+        if entry.kind == "phrase":
+            words = tuple(frozenset(morph.all_forms(w)) for w in entry.value.split())
+            if entry.category == "safe":
+                index.safe_phrases.append(words)
+            else:
+                index.phrases.append((words, entry))
+        elif entry.category == "safe":
             if entry.kind == "prefix":
                 safe_prefixes.append(entry.value)
             elif entry.kind == "form":
@@ -69,15 +90,19 @@ def build(category: str, folder: Path | None = None, swept: bool = True) -> Inde
         elif entry.kind == "prefix":
             index.roots.append((regex.compile("^" + regex.escape(entry.value)), entry))
         elif entry.kind == "form":
-            index.forms.setdefault(entry.value, entry)
+            index.add_form(entry.value, entry)
         else:
-            for form in morph.lexeme(entry.value):
-                index.forms.setdefault(form, entry)
+            for form in morph.lexeme(entry.value, entry.forms):
+                index.add_form(form, entry)
     index.safe_prefixes = tuple(safe_prefixes)
+    for words, entry in index.phrases + [(words, None) for words in index.safe_phrases]:
+        for form in words[0]:
+            index.phrase_starts.setdefault(form, []).append((words, entry))
     if swept:
-        for entry in read_swept(folder, index):
-            for form in morph.lexeme(entry.value):
-                index.forms.setdefault(form, entry)
+        for category in categories:
+            for entry in read_swept(folders[category], index):
+                for form in morph.lexeme(entry.value, entry.forms):
+                    index.add_form(form, entry)
     for form in list(index.forms):
         if index.is_safe(form):
             del index.forms[form]
@@ -117,3 +142,8 @@ def read_swept(folder: Path, index: Index) -> list[Entry]:
 @lru_cache(maxsize=None)
 def load(category: str) -> Index:
     return build(category)
+
+
+@lru_cache(maxsize=None)
+def load_many(categories: tuple[str, ...]) -> Index:
+    return build_many(list(categories))

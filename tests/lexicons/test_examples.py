@@ -29,7 +29,7 @@ BROKEN = [
     ("no category header", "хуй\n  + хуй\n", "категория"),
     ("example before any entry", "категория: profanity\n  + хуй\n", "before any entry"),
     ("unknown example sign", "категория: profanity\nхуй\n  * хуй\n", "'+ ', '- ' or '? '"),
-    ("two words in an entry", "категория: profanity\nну хуй\n", "one word"),
+    ("a root with a space", "категория: profanity\n~ху й\n  + хуй\n", "is one word"),
     ("bad root regex", "категория: profanity\n~ху(й\n  + хуй\n", "not a valid regex"),
     ("Latin in an entry", "категория: profanity\nhuy\n  + huy\n", "Russian letters only"),
     ("unknown severity", "категория: profanity\nсерьёзность: extreme\nхуй\n  + хуй\n", "must be one of"),

@@ -1,0 +1,81 @@
+"""Shapes: when a word found in a lexicon really counts, from what stands around it.
+
+«корова» counts in «ты корова» and «Корова, верни тетрадь», not in «корова даёт
+12 литров молока»; «идиот» counts in «ну ты идиот», not in «роман «Идиот»» or
+«Иван-дурак»; «убью» counts, «убить время» does not. Each test returns a short
+reason (shown in the verdict) or None.
+"""
+from __future__ import annotations
+
+from .normalise import fold
+from .tokens import Token
+
+SECOND_PERSON = frozenset("""ты вы тебя вас тебе вам тобой вами тобою сам сама сами твой твоя твое твои
+твоего твоей твоих твоим твоими твоему твою ваш ваша ваше ваши вашего вашей ваших вашим вашими
+вашему вашу""".split())
+WHICH = frozenset("какой какая какое какие каков какова каковы".split())
+GENERAL = frozenset("все всех всем этих эти таких такие всякие".split())
+DASHES = ("—", "–", " - ")
+
+
+def token_at(tokens: list[Token], start: int) -> int:
+    for i, t in enumerate(tokens):
+        if t.start <= start < t.end:
+            return i
+    return 0
+
+
+def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
+    """Aimed at a person: «ты/ваш сын … X», «X, верни», «… — X», «какая же вы X»."""
+    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]]
+    for word in near:
+        if word in SECOND_PERSON:
+            return f"aimed at someone («{word}» next to it)"
+    after = text[tokens[j].end:].lstrip()
+    if i == 0 and (not after or after[0] in ",!"):
+        return "said to someone (a form of address)"
+    before = text[tokens[i - 1].end if i else 0:tokens[i].start]
+    if any(d in before for d in DASHES):
+        return "said of someone («… — X»)"
+    if any(fold(t.text) in WHICH for t in tokens[max(0, i - 3):i]):
+        return "said of someone («какой же …»)"
+    return None
+
+
+def mention(text: str, start: int, end: int) -> str | None:
+    """Not an insult but a mention: inside quotes (a title), or a name like «Иван-дурак»."""
+    head = text[:start]
+    if head.count("«") > head.count("»") or head.count('"') % 2 == 1:
+        return "inside quotes"
+    word = text[start:end]
+    if word[:1].isupper() and not word.isupper():
+        before = text[:start].rstrip()
+        if before and before[-1] not in ".!?…:\n" and not before.endswith(("—", "-", ",")):
+            return "a name or title (capitalised mid-sentence)"
+    if start > 1 and text[start - 1] == "-":
+        word_start = start - 1
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
+        if text[word_start:start - 1][:1].isupper():
+            return "part of a name"
+    return None
+
+
+def near(tokens: list[Token], i: int, j: int, words: frozenset[str]) -> str | None:
+    for t in tokens[max(0, i - 3):j + 4]:
+        if fold(t.text) in words:
+            return f"with «{fold(t.text)}»"
+    return None
+
+
+def generalised(tokens: list[Token]) -> str | None:
+    for t in tokens:
+        if fold(t.text) in GENERAL:
+            return f"about a whole group («{fold(t.text)}»)"
+    return None
+
+
+def plural(word: str) -> str | None:
+    from .morph import analyzer
+    parse = analyzer().parse(word)[0]
+    return "about a whole group (plural)" if "plur" in parse.tag else None
