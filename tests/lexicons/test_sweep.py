@@ -15,12 +15,13 @@ def test_the_dictionary_is_the_whole_dictionary(lemmas):
     assert len(lemmas) > 150_000
 
 
-def test_swept_file_is_up_to_date(lemmas):
-    path = lexicon_root() / "profanity" / SWEPT
-    fresh = sweep.render(sweep.sweep("profanity", lemmas))
+@pytest.mark.parametrize("category", ["profanity", "insult", "hate", "threat"])
+def test_swept_file_is_up_to_date(lemmas, category):
+    path = lexicon_root() / category / SWEPT
+    fresh = sweep.render(sweep.sweep(category, lemmas))
     assert fresh == path.read_text(encoding="utf-8"), (
-        "lexicons/profanity/swept.tsv is out of date: run `dozor lexicon sweep profanity` "
-        "and review the diff")
+        f"lexicons/{category}/swept.tsv is out of date: run `dozor lexicon sweep {category}` "
+        f"and review the diff")
 
 
 @pytest.mark.parametrize("innocent", ["употреблять", "скипидар", "команда", "страховать",
