@@ -150,10 +150,12 @@ def _print_readable(msg, verdict) -> None:
         return
     print(f"✗ {msg.message_id}  «{text}»")
     for v in verdict.violations:
-        print(f"    {v.category} ({v.severity}, {v.rule})")
+        print(f"    {v.category} ({v.severity}, {v.rule}{', URGENT' if v.urgent else ''})")
         for e in v.evidence:
             read = "" if e.normalized == e.text.lower() else f" read as «{e.normalized}»"
             print(f"      «{e.text}» at {e.start}–{e.end}{read}: entry {e.entry}, {e.source}")
+        if v.category not in ("profanity",) or not v.evidence:
+            print(f"      why: {v.explanation}")
 
 
 # ------------------------------------------------------------ the stream

@@ -59,8 +59,10 @@ class LexiconDetector:
         e, text = hit.entry, doc.text
         if e.aim == "marker" or (self.category in MENTIONABLE and shapes.mention(text, hit.start, hit.end)):
             return None
+        form = (f"in a threatening form ({' or '.join(' '.join(sorted(a)) for a in e.forms)})"
+                if e.forms else "")
         if not (e.near or e.aim in ("person", "group")):
-            return ""
+            return form
         tokens = doc.tokens
         i, j = shapes.token_at(tokens, hit.start), shapes.token_at(tokens, hit.end - 1)
         reasons = []
@@ -77,7 +79,7 @@ class LexiconDetector:
                 reasons.append(shapes.generalised(tokens) or shapes.plural(hit.normalized))
             else:
                 reasons.append(None)
-        return None if None in reasons else "; ".join(reasons)
+        return None if None in reasons else "; ".join(([form] if form else []) + reasons)
 
 
 def _why(hit: Hit, shape: str) -> str:
