@@ -121,14 +121,22 @@ class Matcher:
 
     def scan(self, text: str) -> list[Hit]:
         """Words and phrases (`find` and phrase entries), minus what a safe phrase covers."""
-        token = self.token
-        infos = [token(w) for w in TOKEN.findall(text)]
+        get, token = self._tokens.get, self.token
+        infos = [get(w) or token(w) for w in TOKEN.findall(text)]
         hits = self.find(text, infos)
-        starts = self.index.phrase_starts
-        if starts and any(t.folded in starts for t in infos):
+        anchors = self.index.phrase_anchors
+        if anchors and any(t.folded in anchors for t in infos):
             folded = [t.folded for t in infos]
-            found = [(i, end, entry) for i, word in enumerate(folded) if word in starts
-                     for forms, entry in starts[word] if (end := _phrase_end(folded, i, forms)) is not None]
+            found = []
+            for j, word in enumerate(folded):
+                for k, forms, entry in anchors.get(word, ()):
+                    # the phrase starts k words before its anchor, or up to k more (one word may
+                    # stand between any two of its words)
+                    for i in range(max(0, j - 2 * k), j - k + 1):
+                        end = _phrase_end(folded, i, forms)
+                        if end is not None and end >= j:
+                            found.append((i, end, entry))
+                            break
             if found:
                 offsets = [m.span() for m in TOKEN.finditer(text)]    # only for what was found
                 spans = [(offsets[i][0], offsets[end][1], entry, " ".join(folded[i:end + 1]))
@@ -160,12 +168,15 @@ class Matcher:
 
         Without `gaps` (the fast path) every gap counts as a space; with them, only real ones.
         """
-        out, i, n = [], 0, len(infos)
-        while i < n - 1:
+        n = len(infos)
+        starts = [i for i in range(n - 1) if infos[i].piece and infos[i + 1].piece and not infos[i].entries]
+        if not starts:
+            return []
+        out, done = [], -1
+        for i in starts:
+            if i <= done:
+                continue                  # inside a word already joined
             first = infos[i]
-            if not first.piece or first.entries or not infos[i + 1].piece:
-                i += 1
-                continue
             # an ordinary word may start a spelled-out one («ид и от»), but counts as the one allowed
             words, ordinary, exact, loose = [first.folded], int(first.ordinary), None, None
             for k in range(i + 1, min(n, i + MAX_JOIN)):
@@ -188,9 +199,7 @@ class Matcher:
             hit_at = exact or loose
             if hit_at:
                 out.append((i, *hit_at))
-                i = hit_at[0] + 1
-            else:
-                i += 1
+                done = hit_at[0]
         return out
 
     # ----------------------------------------------------------------- tokens
@@ -200,6 +209,8 @@ class Matcher:
         j = self._judge_disguised(word) if disguised else self.judge_word(word)
         size = len(raw)
         known = j.known and not disguised
+        if disguised and not j.entries and not any(self.judge_word(p).entries for p in _PIECE.findall(word)):
+            disguised = False     # «кое-как», «т.е.»: no piece is a hit either, nothing left to look at
         return _Token(j.entries, j.normalized, word, disguised,
                       piece=not disguised and (size <= 3 or (size <= 4 and not known)),
                       ordinary=known and size > 1)

@@ -4,7 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .detectors.base import Detector, Doc
+from .detectors.flood import flood
 from .detectors.lexicon import hate, insult, profanity, threat
+from .detectors.offtopic import offtopic
+from .detectors.personal_data import personal_data
 from .detectors.quiet_hours import quiet_hours
 from .model import Message, Verdict
 
@@ -12,7 +15,7 @@ from .model import Message, Verdict
 @lru_cache(maxsize=1)
 def detectors() -> tuple[Detector, ...]:
     # order matters once: hate reads what profanity and insult found («все они … дебилы»)
-    return (profanity(), insult(), threat(), hate(), quiet_hours())
+    return (profanity(), insult(), threat(), hate(), flood(), offtopic(), personal_data(), quiet_hours())
 
 
 def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:

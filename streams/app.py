@@ -47,6 +47,7 @@ def build(settings: Settings) -> DozorApp:
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
         broker_request_timeout=30,
+        broker_commit_every=100,          # commit often: a crash then replays a few records, not thousands
         web_enabled=False,
         web_bind=settings.web_bind,
         web_port=settings.web_port,

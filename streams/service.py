@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import threading
 import time
@@ -43,6 +44,8 @@ def run(settings: Settings, demo: bool = False) -> int:
             say(f"dozor run: {err}")
             return 1
         settings.bootstrap = broker.bootstrap
+        if "DOZOR_FETCH_WAIT_MS" not in os.environ:
+            settings.fetch_max_wait_ms = 100      # Tansu holds a fetch for the whole wait: keep it short
         say(f"dozor: started the embedded broker (Tansu, memory only: everything is gone when it stops) "
             f"on {broker.bootstrap}")
     else:

@@ -30,7 +30,7 @@ import regex
 HEADERS = {"категория": "category", "серьёзность": "severity", "серьезность": "severity",
            "примеры": "examples", "описание": "description", "адресат": "aim", "формы": "forms",
            "рядом": "near"}
-AIMS = {"любой": "any", "нужен": "person", "группа": "group", "маркер": "marker"}
+AIMS = {"любой": "any", "нужен": "person", "группа": "group", "маркер": "marker", "заполнитель": "filler"}
 SEVERITIES = ("low", "medium", "high")
 EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "?": "known_miss"}
 
@@ -132,7 +132,7 @@ def _entry(token: str, where: str, name: str, lineno: int, headers, comment: str
         if token[0] in "~=" or token.endswith("*"):
             raise LexiconError(f"{where}: a root, exact form or prefix is one word, got {token!r}")
         words = token.lower().replace("ё", "е").split()
-        if not all(regex.fullmatch(r"[а-я\-]+", w) for w in words):
+        if not all(regex.fullmatch(r"[а-я0-9\-]+", w) for w in words):
             raise LexiconError(f"{where}: phrase {token!r} must be Russian words only; "
                                f"indent examples with two spaces and a '+', '-' or '?'")
         return Entry("phrase", " ".join(words), name, lineno, "", "", comment)

@@ -32,7 +32,9 @@ class Index:
     by_first: dict[str, list[str]] = field(default_factory=dict)
     phrases: list[tuple[tuple[frozenset[str], ...], Entry]] = field(default_factory=list)
     safe_phrases: list[tuple[frozenset[str], ...]] = field(default_factory=list)
-    phrase_starts: dict[str, list] = field(default_factory=dict)  # first-word form → [(forms, entry|None)]
+    # a phrase is looked for only where its longest (rarest) word stands: «стенке» of «к стенке»
+    phrase_anchors: dict[str, list] = field(default_factory=dict)  # form → [(anchor index, forms, entry|None)]
+    filler: set[str] = field(default_factory=set)   # words with no substance («всем», «дорогие»), never hits
 
     @property
     def entries(self) -> list[Entry]:
@@ -72,7 +74,9 @@ def build_many(categories: list[str], folders: dict[str, Path] | None = None, sw
     index = Index("+".join(categories), [f for c in categories for f in load_files(folders[c])])
     safe_prefixes = []
     for entry in index.entries:
-        if entry.kind == "phrase":
+        if entry.aim == "filler":
+            index.filler.update(morph.lexeme(entry.value))
+        elif entry.kind == "phrase":
             words = tuple(frozenset(morph.all_forms(w)) for w in entry.value.split())
             if entry.category == "safe":
                 index.safe_phrases.append(words)
@@ -96,8 +100,9 @@ def build_many(categories: list[str], folders: dict[str, Path] | None = None, sw
                 index.add_form(form, entry)
     index.safe_prefixes = tuple(safe_prefixes)
     for words, entry in index.phrases + [(words, None) for words in index.safe_phrases]:
-        for form in words[0]:
-            index.phrase_starts.setdefault(form, []).append((words, entry))
+        anchor = max(range(len(words)), key=lambda k: (min(len(f) for f in words[k]), k))
+        for form in words[anchor]:
+            index.phrase_anchors.setdefault(form, []).append((anchor, words, entry))
     if swept:
         for category in categories:
             for entry in read_swept(folders[category], index):

@@ -35,6 +35,10 @@ def register(app, engine, out) -> None:
                     log.warning("dead letter %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, err)
                     acks.append(await out.deadletter(event, str(err)))
                     continue
+                except Exception as err:      # a bug must not make Faust skip the record silently
+                    log.exception("dead letter %s[%s]@%s: internal error", msg.topic, msg.partition, msg.offset)
+                    acks.append(await out.deadletter(event, f"internal error, please report: {err!r}"))
+                    continue
                 acks += await out.send(fx)
                 decided.append((event, fx))
             if acks:

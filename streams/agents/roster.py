@@ -20,6 +20,10 @@ def register(app, engine, out) -> None:
             except InputError as err:
                 await (await out.deadletter(event, str(err)))
                 continue
+            except Exception as err:          # a bug must not make Faust skip the record silently
+                log.exception("dead letter chat.roster[%s]@%s: internal error", msg.partition, msg.offset)
+                await (await out.deadletter(event, f"internal error, please report: {err!r}"))
+                continue
             await out.publish(fx, follow)
             commit(fx)
             engine.settle()

@@ -26,6 +26,14 @@ class Category:
     urgent: bool
     rule: str
     reminder: str
+    confident_action: str | None = None   # what a high-severity (confident) finding gets instead
+    confident_strike: bool | None = None
+
+    def for_violation(self, severity: str) -> "Category":
+        if severity == "high" and self.confident_action:
+            return Category(self.name, self.confident_action, bool(self.confident_strike), self.urgent,
+                            self.rule, self.reminder)
+        return self
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,6 @@ class Policy:
     objection_window: timedelta
     handled_memory: int
     flood: dict[str, int]
-    default_timezone: str
     categories: dict[str, Category]
     chats: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -62,8 +69,11 @@ def load(path: Path | None = None, **overrides) -> Policy:
             raise PolicyError(f"{path}: [categories.{name}] is not a category; use one of {', '.join(CATEGORIES)}")
         if c.get("action") not in ACTIONS:
             raise PolicyError(f"{path}: [categories.{name}] action must be one of {', '.join(ACTIONS)}")
+        if c.get("confident_action") not in (None, *ACTIONS):
+            raise PolicyError(f"{path}: [categories.{name}] confident_action must be one of {', '.join(ACTIONS)}")
         cats[name] = Category(name, c["action"], bool(c.get("strike")), bool(c.get("urgent")),
-                              c.get("rule", ""), c.get("reminder", ""))
+                              c.get("rule", ""), c.get("reminder", ""), c.get("confident_action"),
+                              c.get("confident_strike"))
     missing = set(CATEGORIES) - set(cats)
     if missing:
         raise PolicyError(f"{path}: no [categories.X] table for {', '.join(sorted(missing))}")
@@ -78,7 +88,6 @@ def load(path: Path | None = None, **overrides) -> Policy:
         objection_window=timedelta(hours=float(limits.get("objection_window_hours", 24))),
         handled_memory=int(limits.get("handled_memory", 500)),
         flood={k: int(v) for k, v in data.get("flood", {}).items()},
-        default_timezone=data.get("timezones", {}).get("default", "Europe/Moscow"),
         categories=cats, chats=chats)
     settings.update(overrides)
     policy = Policy(**settings)

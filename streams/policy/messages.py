@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from filters import registry
 from filters.model import Message, Verdict, Violation
 
 from .config import Policy
@@ -18,20 +19,20 @@ _SEVERITY = {"low": 0, "medium": 1, "high": 2}
 
 
 def chat_kind(msg: Message) -> str:
-    return msg.chat.kind if msg.chat else "parents"
+    return msg.chat.kind if msg.chat else registry.settings(msg.chat_id).kind
 
 
 def local_date(msg: Message, policy: Policy) -> str:
-    tz = (msg.chat.timezone if msg.chat and msg.chat.timezone else None) or policy.default_timezone
+    tz = (msg.chat.timezone if msg.chat and msg.chat.timezone else None) or registry.settings(msg.chat_id).timezone
     return msg.sent_at.astimezone(ZoneInfo(tz)).date().isoformat()
 
 
 def applicable(msg: Message, violations, policy: Policy, p: Participant) -> list[Violation]:
     """Drop what this chat's policy ignores; teachers are not reminded of quiet hours."""
-    kind = chat_kind(msg)
+    kind, own = chat_kind(msg), registry.settings(msg.chat_id).categories
     out = []
     for v in violations:
-        if not policy.applies(kind, v.category):
+        if not (v.category in own if own is not None else policy.applies(kind, v.category)):
             continue
         if v.category == "quiet_hours" and (msg.sender_role in MODERATORS
                                             or p.quiet_reminded == local_date(msg, policy)):
@@ -56,7 +57,7 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
     at = msg.sent_at
     p.record = p.record[-(policy.handled_memory - 1):] + [
         {"message_id": msg.message_id, "categories": [v.category for v in found], "at": iso(at)}]
-    cats = [policy.categories[v.category] for v in found]
+    cats = [policy.categories[v.category].for_violation(v.severity) for v in found]
     grounds = [{"message_id": msg.message_id, "category": v.category, "rule": v.rule} for v in found]
     expire(p, at, policy)
     blocked = p.block is not None and parse_time(p.block["until"]) > at

@@ -168,7 +168,7 @@ def test_flood_repeats_and_cascades():
     same = [msg(f"r{i}", "Где сменка???", minutes=i) for i in range(3)]
     d, _ = run(same)
     assert [x["message_id"] for x in actions(d, "delete_message")] == ["r2"]
-    cascade = [msg(f"c{i}", "С днём учителя!", user=f"u{i}", minutes=i) for i in range(6)]
+    cascade = [msg(f"c{i}", "Спасибо большое!", user=f"u{i}", minutes=i) for i in range(6)]
     d, _ = run(cascade)
     assert [x["message_id"] for x in actions(d, "delete_message")] == ["c3", "c4", "c5"]
 

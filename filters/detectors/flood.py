@@ -1,0 +1,85 @@
+"""Empty talk in one message (003 §5.3): stickers, GIFs, emoji, laughter, greetings and
+congratulations to everyone, greeting cards. A message with anything of substance
+beside the greeting stays clean. Flood over time (rate, repeats, cascades) needs
+state and lives in the stream policy (streams/policy/flood.py).
+"""
+from __future__ import annotations
+
+import re
+
+import regex
+
+from ..model import Evidence, Violation
+from .base import Doc
+from .lexicon import scan, shared_matcher
+
+_WORDY = re.compile(r"[^\W_]")          # a letter or a digit (`re`: faster for a gate)
+EMPTY_KINDS = ("sticker", "gif")
+CARD_KINDS = ("image", "gif", "video")
+
+
+class Flood:
+    """«🙏🙏🙏», «ахахаха», «Доброе утро всем!!! 🌸», a sticker → flood; «Спасибо, справку принесём» → clean."""
+    name = category = "flood"
+
+    def __init__(self, matcher=None):
+        self.matcher = matcher or shared_matcher()
+
+    def __call__(self, doc: Doc) -> Violation | None:
+        msg, text = doc.message, doc.text
+        kinds = [a.get("kind") for a in msg.attachments]
+        if not text.strip() and kinds and all(k in EMPTY_KINDS for k in kinds):
+            return self._flag("flood.sticker", f"only a {kinds[0]}", (), "high")
+        if text.strip() and not _WORDY.search(text):
+            return self._flag("flood.emoji", "only emoji or punctuation", (Evidence(0, len(text), text, "", "emoji"),),
+                              "high")
+        if text.strip():
+            empty = self._empty(doc, text)
+            if empty:
+                return self._flag("flood.empty_talk", f"nothing but {empty}", self._evidence(doc), "medium")
+            return None
+        for a in msg.attachments:       # a picture whose caption or file name is a greeting: a card
+            caption = str(a.get("caption") or "") or _from_file_name(str(a.get("file_name") or ""))
+            if a.get("kind") in CARD_KINDS and _WORDY.search(caption) and self._empty(Doc(msg), caption):
+                return self._flag("flood.card", f"a greeting card («{a.get('caption') or a.get('file_name')}»)",
+                                  (), "medium")
+        return None
+
+    def _empty(self, doc: Doc, text: str) -> str | None:
+        """What the text consists of when it is only greetings, wishes, laughter and filler."""
+        hits = [h for h in (scan(doc, self.matcher) if text == doc.text else self.matcher.scan(text))
+                if h.entry.category == "flood"]
+        if not hits:
+            return None
+        covered = [(h.start, h.end) for h in hits]
+        filler = self.matcher.index.filler
+        for m in regex.finditer(r"[\p{L}\p{N}]+", text):
+            if not any(a <= m.start() and m.end() <= b for a, b in covered) \
+                    and m.group().lower().replace("ё", "е") not in filler and not _name(m.group()):
+                return None          # a word that is not greeting, filler or a name: there is substance
+        return ", ".join(dict.fromkeys(f"«{h.text}»" for h in hits))
+
+    def _evidence(self, doc: Doc) -> tuple[Evidence, ...]:
+        return tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
+                     for h in scan(doc, self.matcher) if h.entry.category == "flood")
+
+    def _flag(self, rule: str, why: str, evidence, confidence: str) -> Violation:
+        return Violation("flood", rule, "low", evidence,
+                         f"flood: {why} — empty talk litters the chat (003 §5.3); confidence {confidence}")
+
+
+def _from_file_name(name: str) -> str:
+    """«s_dnem_rozhdeniya.jpg» → «с днем рождения»: card file names are transliterated greetings."""
+    from ..normalise.translit import Translit
+    words = regex.sub(r"\.\w{2,4}$", "", name).replace("_", " ").replace("-", " ").lower().split()
+    return " ".join((Translit()(w) or [w])[0] for w in words)
+
+
+def _name(word: str) -> bool:
+    """«Машенька», «Ивановна»: whom a greeting is addressed to adds nothing to it."""
+    from ..morph import analyzer
+    return word[:1].isupper() and bool({"Name", "Surn", "Patr"} & analyzer().parse(word)[0].tag.grammemes)
+
+
+def flood() -> Flood:
+    return Flood()

@@ -1,0 +1,65 @@
+"""Material unrelated to learning (001 §3.2, §6.2): ads, earnings schemes, betting, chain
+letters, calls to vote, links to unknown sites. Confidence decides what happens: one
+signal is shown to the moderator (severity medium), two or more, or one strong one,
+is a confident ad to delete (severity high); a weak sign («по ссылке») counts only
+beside another. Links to school and education services
+(lexicons/offtopic/domains.tsv) are fine.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import re
+
+import regex
+
+from ..model import Evidence, Violation
+from ..paths import lexicon_root
+from .base import Doc
+from .lexicon import scan, shared_matcher
+
+URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?:/\S*)?")
+
+
+_TLD = re.compile(r"(?i)\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
+
+
+@lru_cache(maxsize=1)
+def allowed_domains() -> frozenset[str]:
+    path = lexicon_root() / "offtopic" / "domains.tsv"
+    return frozenset(l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
+                     if l.strip() and not l.startswith("#"))
+
+
+def allowed(domain: str) -> bool:
+    domain = domain.lower()
+    return any(domain == d or domain.endswith("." + d) for d in allowed_domains())
+
+
+class Offtopic:
+    """«Покупайте косметику со скидкой по ссылке» → confident ad; «Сбор на подарок учителю» → clean."""
+    name = category = "offtopic"
+
+    def __init__(self, matcher=None):
+        self.matcher = matcher or shared_matcher()
+
+    def __call__(self, doc: Doc) -> Violation | None:
+        hits = [h for h in scan(doc, self.matcher) if h.entry.category == "offtopic"]
+        links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1))] if _TLD.search(doc.text) else []
+        if not hits and not links:
+            return None
+        evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]
+        evidence += [Evidence(m.start(), m.end(), m.group(), m.group(1).lower(), "link") for m in links]
+        signals = len({h.entry.label for h in hits}) + (1 if links else 0)
+        if signals < 2 and all(h.entry.severity == "low" for h in hits) and not links:
+            return None           # «материалы по ссылке»: a weak sign alone means nothing
+        confident = signals >= 2 or any(h.entry.severity == "high" for h in hits)
+        words = ", ".join(f"«{e.text}»" for e in evidence)
+        return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect",
+                         "high" if confident else "medium", tuple(evidence),
+                         f"offtopic: {words} — {'confident: ' if confident else 'for the moderator to review: '}"
+                         f"{signals} sign(s) of material unrelated to learning (001 §3.2, §6.2)")
+
+
+def offtopic() -> Offtopic:
+    return Offtopic()
