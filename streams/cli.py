@@ -152,7 +152,7 @@ def _print_readable(msg, verdict) -> None:
     for v in verdict.violations:
         print(f"    {v.category} ({v.severity}, {v.rule}{', URGENT' if v.urgent else ''})")
         for e in v.evidence:
-            read = "" if e.normalized == e.text.lower() else f" read as «{e.normalized}»"
+            read = "" if e.normalized.lower() == e.text.lower() else f" read as «{e.normalized}»"
             print(f"      «{e.text}» at {e.start}–{e.end}{read}: entry {e.entry}" + (f", {e.source}" if e.source else ""))
         if v.category not in ("profanity",) or not v.evidence:
             print(f"      why: {v.explanation}")

@@ -16,7 +16,7 @@ from .base import Doc
 _RANK = {"low": 0, "medium": 1, "high": 2}
 URGENT = ("hate", "threat")
 MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-дурак»: a title or a name is not an insult
-CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic")
+CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data")
 
 
 @lru_cache(maxsize=1)

@@ -63,7 +63,8 @@ VALID = {"personal_data.card": lambda d: 13 <= len(d) <= 19 and luhn(d),
 WHAT = {"personal_data.email": "an e-mail address", "personal_data.card": "a bank card number",
         "personal_data.phone": "a phone number", "personal_data.snils": "a SNILS number",
         "personal_data.inn": "an INN", "personal_data.passport": "passport series and number",
-        "personal_data.address": "a home address", "personal_data.credentials": "a login or password"}
+        "personal_data.address": "a home address", "personal_data.credentials": "a login or password",
+        "personal_data.health": "health information about a named child"}
 
 
 def mask(value: str) -> str:
@@ -86,13 +87,31 @@ class PersonalData:
     """«Телефон для связи 8 (916) 123-45-67» → personal_data, evidence «8 (•••) •••-••-67»."""
     name = category = "personal_data"
 
+    def _health(self, doc: Doc) -> list[tuple]:
+        """A diagnosis next to a child's name: «у Пети ветрянка». The name is what gets masked."""
+        from .lexicon import scan, shared_matcher
+        hits = [h for h in scan(doc, shared_matcher()) if h.entry.category == "personal_data"]
+        if not hits:
+            return []
+        from ..morph import analyzer
+        out = []
+        for m in regex.finditer(r"\b[А-ЯЁ][а-яё]+", doc.text):
+            near = any(abs(h.start - m.start()) < 60 for h in hits)
+            if near and any("Name" in p.tag for p in analyzer().parse(m.group())):
+                out.append(("personal_data.health", m.start(), m.end(), m.group()))
+        return out
+
     def __call__(self, doc: Doc) -> Violation | None:
+        health = self._health(doc)
         text = doc.text
-        if not _ANY.search(text):
+        if not health and not _ANY.search(text):
             return None           # the common case, decided by one scan
-        numbers, email, words = _NUMBER.search(text), "@" in text, _WORDS.search(text)
-        found, taken = [], []
+        numbers, email, words = (_NUMBER.search(text), "@" in text, _WORDS.search(text)) if _ANY.search(text) \
+            else (None, False, None)
+        found, taken = list(health), [(s, e) for _, s, e, _ in health]
         for rule, pattern in PATTERNS:
+            if not (numbers or email or words):
+                break
             if not (numbers if rule in _NUMERIC else email if rule == "personal_data.email" else words or numbers):
                 continue
             for m in pattern.finditer(text):

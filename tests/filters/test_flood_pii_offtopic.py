@@ -108,6 +108,7 @@ PII = [
     ("a passport", "паспорт 45 06 123456", "45 06 123456"),
     ("a home address", "живём на ул. Ленина, д. 5, кв. 12", "ул. Ленина, д. 5, кв. 12"),
     ("a password", "пароль от дневника: qwerty123", "qwerty123"),
+    ("a diagnosis next to a child's name", "у Пети ветрянка, не придёт две недели", "Пети"),
 ]
 
 
@@ -124,6 +125,8 @@ NOT_PII = [
     ("a card number that fails Luhn", "номер заказа 4111 1111 1111 1112"),
     ("eleven digits that are no SNILS", "код 123-456-789 00"),
     ("a date and time", "Собрание 12.11.2026 в 18:30, кабинет 214"),
+    ("a class in quarantine", "в классе карантин по ветрянке до пятницы"),
+    ("ill, no diagnosis", "Маша заболела, сегодня не придёт"),
 ]
 
 

@@ -15,7 +15,7 @@ def test_the_dictionary_is_the_whole_dictionary(lemmas):
     assert len(lemmas) > 150_000
 
 
-@pytest.mark.parametrize("category", ["profanity", "insult", "hate", "threat", "flood", "offtopic"])
+@pytest.mark.parametrize("category", ["profanity", "insult", "hate", "threat", "flood", "offtopic", "personal_data"])
 def test_swept_file_is_up_to_date(lemmas, category):
     path = lexicon_root() / category / SWEPT
     fresh = sweep.render(sweep.sweep(category, lemmas))
