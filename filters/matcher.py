@@ -83,6 +83,7 @@ class _Token:
     disguised: bool      # holds a mask or separator: «х*й», «х.у.й»
     piece: bool          # could be a piece of a word typed with spaces: «дро», «чи», «х»
     ordinary: bool       # a dictionary word of two letters or more: «вам», «чи»
+    hot: bool = False    # a hit, a disguise or a phrase's anchor: the message needs a closer look
 
 
 class Matcher:
@@ -123,6 +124,8 @@ class Matcher:
         """Words and phrases (`find` and phrase entries), minus what a safe phrase covers."""
         get, token = self._tokens.get, self.token
         infos = [get(w) or token(w) for w in TOKEN.findall(text)]
+        if not any(t.hot for t in infos) and not self._spaced(infos):
+            return []         # almost every message: one pass over cached tokens and done
         hits = self.find(text, infos)
         anchors = self.index.phrase_anchors
         if anchors and any(t.folded in anchors for t in infos):
@@ -213,7 +216,8 @@ class Matcher:
             disguised = False     # «кое-как», «т.е.»: no piece is a hit either, nothing left to look at
         return _Token(j.entries, j.normalized, word, disguised,
                       piece=not disguised and (size <= 3 or (size <= 4 and not known)),
-                      ordinary=known and size > 1)
+                      ordinary=known and size > 1,
+                      hot=bool(j.entries) or disguised or word in self.index.phrase_anchors)
 
     def _judge_disguised(self, word: str) -> _Judgement:
         pieces = [p for p in _SPLIT.split(word) if p]

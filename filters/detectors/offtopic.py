@@ -21,7 +21,7 @@ from .lexicon import scan, shared_matcher
 URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?:/\S*)?")
 
 
-_TLD = re.compile(r"(?i)\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
+_TLD = re.compile(r"\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +45,7 @@ class Offtopic:
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == "offtopic"]
-        links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1))] if _TLD.search(doc.text) else []
+        links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1))] if _TLD.search(doc.text.lower()) else []
         if not hits and not links:
             return None
         evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]

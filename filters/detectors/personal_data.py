@@ -104,10 +104,9 @@ class PersonalData:
     def __call__(self, doc: Doc) -> Violation | None:
         health = self._health(doc)
         text = doc.text
-        if not health and not _ANY.search(text):
-            return None           # the common case, decided by one scan
-        numbers, email, words = (_NUMBER.search(text), "@" in text, _WORDS.search(text)) if _ANY.search(text) \
-            else (None, False, None)
+        numbers, email, words = _NUMBER.search(text), "@" in text, _WORDS.search(text.lower())
+        if not (health or numbers or email or words):
+            return None           # the common case, decided by three cheap scans
         found, taken = list(health), [(s, e) for _, s, e, _ in health]
         for rule, pattern in PATTERNS:
             if not (numbers or email or words):
@@ -133,10 +132,9 @@ class PersonalData:
                          f"send it privately (003 §5.3, 001 §5.1)")
 
 
-_WORDS = re.compile(r"(?i)ул\.|улица|проспект|пр-т|переулок|бульвар|шоссе|пароль|password|логин|login|пин-?код")
+# matched on the lower-cased text: a case-insensitive alternation costs five times more in `re`
+_WORDS = re.compile(r"ул\.|улиц|проспект|пр-т|переул|бульвар|шоссе|парол|password|логин|login|пин-?код")
 _NUMBER = re.compile(r"\d(?:[\s\-()]*\d){5,}")       # six digits or more, however spaced
-# the gates use `re`: no Unicode classes needed, and it is faster than `regex` for this
-_ANY = re.compile(_NUMBER.pattern + "|@|" + _WORDS.pattern.replace("(?i)", ""), re.I)
 _NUMERIC = ("personal_data.card", "personal_data.phone", "personal_data.snils", "personal_data.inn",
             "personal_data.passport")
 
