@@ -47,6 +47,7 @@ def build(settings: Settings) -> DozorApp:
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=settings.heartbeat_interval,
         broker_request_timeout=30,
+        producer_linger=0.005,            # 5 ms: fewer, fuller produce requests (measured: more throughput)
         # offsets are committed on Faust's timer (2.8 s): committing every N records blocks the
         # stream (p50 latency 59 ms → 1.3 s at 200 msgs/s, measured); a crash replays a few
         # seconds of input, which the stable ids and idempotent state make harmless
