@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from .. import morph
-from ..detectors.base import Doc
 from ..detectors.lexicon import LexiconDetector
 from ..model import Message
 from ..tokens import tokenize

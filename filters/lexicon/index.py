@@ -145,10 +145,5 @@ def read_swept(folder: Path, index: Index) -> list[Entry]:
 
 
 @lru_cache(maxsize=None)
-def load(category: str) -> Index:
-    return build(category)
-
-
-@lru_cache(maxsize=None)
 def load_many(categories: tuple[str, ...]) -> Index:
     return build_many(list(categories))

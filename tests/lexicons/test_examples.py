@@ -1,5 +1,4 @@
 """Every example line under lexicons/ is a test: '+' caught, '-' not, '?' a strict xfail."""
-from pathlib import Path
 
 import pytest
 
