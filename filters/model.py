@@ -135,6 +135,7 @@ class Violation:
     evidence: tuple[Evidence, ...]
     explanation: str
     urgent: bool = False        # hate and threats: a moderator is alerted at once
+    confidence: str | None = None   # high | medium | low, where a detector can be unsure
 
     def to_dict(self) -> dict:
         out = {"category": self.category, "rule": self.rule, "severity": self.severity,
@@ -142,6 +143,8 @@ class Violation:
                "explanation": self.explanation}
         if self.urgent:
             out["urgent"] = True
+        if self.confidence:
+            out["confidence"] = self.confidence
         return out
 
 

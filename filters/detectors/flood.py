@@ -64,8 +64,9 @@ class Flood:
                      for h in scan(doc, self.matcher) if h.entry.category == "flood")
 
     def _flag(self, rule: str, why: str, evidence, confidence: str) -> Violation:
-        return Violation("flood", rule, "low", evidence,
-                         f"flood: {why} — empty talk litters the chat (003 §5.3); confidence {confidence}")
+        # severity follows confidence: a lone sticker is surely flood, a greeting card less surely
+        return Violation("flood", rule, "medium" if confidence == "high" else "low", evidence,
+                         f"flood: {why} — empty talk litters the chat (003 §5.3)", confidence=confidence)
 
 
 def _from_file_name(name: str) -> str:

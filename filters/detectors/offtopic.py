@@ -55,10 +55,11 @@ class Offtopic:
             return None           # «материалы по ссылке»: a weak sign alone means nothing
         confident = signals >= 2 or any(h.entry.severity == "high" for h in hits)
         words = ", ".join(f"«{e.text}»" for e in evidence)
-        return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect",
-                         "high" if confident else "medium", tuple(evidence),
-                         f"offtopic: {words} — {'confident: ' if confident else 'for the moderator to review: '}"
-                         f"{signals} sign(s) of material unrelated to learning (001 §3.2, §6.2)")
+        level = "high" if confident else "medium"
+        why = (f"offtopic: {words} — {'confident: ' if confident else 'for the moderator to review: '}"
+               f"{signals} sign(s) of material unrelated to learning (001 §3.2, §6.2)")
+        return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect", level,
+                         tuple(evidence), why, confidence=level)
 
 
 def offtopic() -> Offtopic:

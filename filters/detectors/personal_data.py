@@ -127,9 +127,10 @@ class PersonalData:
             return None
         evidence = tuple(Evidence(s, e, mask(v), mask(v), rule) for rule, s, e, v in found)
         what = ", ".join(dict.fromkeys(WHAT[r] for r, *_ in found))
-        return Violation("personal_data", found[0][0], "medium", evidence,
+        sure = any(r in VALID or r in ("personal_data.email", "personal_data.phone") for r, *_ in found)
+        return Violation("personal_data", found[0][0], "high" if sure else "medium", evidence,
                          f"personal_data: {what} in the common chat (shown masked); "
-                         f"send it privately (003 §5.3, 001 §5.1)")
+                         f"send it privately (003 §5.3, 001 §5.1)", confidence="high" if sure else "medium")
 
 
 # matched on the lower-cased text: a case-insensitive alternation costs five times more in `re`
