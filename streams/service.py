@@ -68,6 +68,7 @@ def run(settings: Settings, demo: bool = False) -> int:
 def producer(bootstrap: str):
     from kafka import KafkaProducer
     return KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                         max_in_flight_requests_per_connection=1,     # keep each chat's order on retries
                          key_serializer=str.encode,
                          value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
 

@@ -31,7 +31,10 @@ class Cluster:
         self.broker = None if self.external else EmbeddedBroker().start()
         self.bootstrap = self.external or self.broker.bootstrap
         create_topics(self.bootstrap, topics.ALL, PARTITIONS)
-        self.producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=2)
+        # one request in flight: a retried batch must not overtake the next one, or a chat's
+        # messages reach the worker in another order than replay reads them (as a gateway must too)
+        self.producer = KafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=2,
+                                      max_in_flight_requests_per_connection=1)
 
     def send(self, topic: str, key: str, value, flush: bool = True) -> None:
         raw = value if isinstance(value, bytes) else json.dumps(value, ensure_ascii=False).encode()
