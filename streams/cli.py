@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         if name == "sweep":
             q.add_argument("--check", action="store_true",
                            help="do not write; exit 1 if swept.tsv is out of date")
+    q = lsub.add_parser("diff", help="what an edit changes: dictionary words and sample lines whose "
+                                     "verdict differs from a git revision (default HEAD) or a folder")
+    q.add_argument("--against", default="HEAD", help="git revision to compare with (default HEAD)")
+    q.add_argument("--old", type=Path, help="compare this lexicons folder instead of a revision")
+    q.add_argument("--new", type=Path, help="the new lexicons folder (default: the working tree)")
+    q.add_argument("--corpus", type=Path, help="more sample lines: text or contract §1 JSONL, one per line")
     q = lsub.add_parser("explain", help="why a text is or is not flagged, word by word")
     q.add_argument("text", nargs="+")
     q.add_argument("--category", default="profanity")
@@ -288,6 +294,9 @@ def cmd_lexicon(args) -> int:
         return 0
     if args.action == "sweep":
         return _sweep(args.category, args.check)
+    if args.action == "diff":
+        from filters.lexicon import diff
+        return diff.main(args.against, args.old, args.new, args.corpus)
     return 2
 
 

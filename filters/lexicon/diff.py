@@ -1,0 +1,123 @@
+"""`dozor lexicon diff`: what an edit to the lexicons changes, before it ships.
+
+Two versions of lexicons/ (the working tree and a git revision, or two folders) are
+each loaded in a process of their own (DOZOR_LEXICONS points there), run over the
+dictionary sweep and a sample corpus, and compared: dictionary words that start or
+stop being flagged, and corpus lines whose categories change.
+
+    python -m filters.lexicon.diff evaluate < texts.json   # one version: prints JSON
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+
+from ..paths import lexicon_root
+
+CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data")
+
+
+def evaluate(texts: list[str]) -> dict:
+    """Run in the process whose DOZOR_LEXICONS is the version to measure."""
+    from .. import sweep
+    from ..model import Message
+    from ..pipeline import check
+
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    from .index import load_files
+
+    lemmas = sweep.dictionary_lemmas()
+    swept = {}
+    for c in CATEGORIES:
+        if (lexicon_root() / c).is_dir():
+            listed = {e.value for f in load_files(lexicon_root() / c) for e in f.entries
+                      if e.kind == "lemma" and e.category == c}
+            swept[c] = sorted(listed | {row[0] for row in sweep.sweep(c, lemmas)})
+    verdicts = [sorted({v.category for v in check(Message("d", "diff", "u", now, t or " ")).violations})
+                for t in texts]
+    return {"swept": swept, "verdicts": verdicts}
+
+
+def export(revision: str, repo: Path, into: Path) -> Path:
+    """lexicons/ as it is at a git revision, unpacked into `into`."""
+    try:
+        data = subprocess.run(["git", "-C", str(repo), "archive", revision, "lexicons"],
+                              check=True, capture_output=True).stdout
+    except subprocess.CalledProcessError as err:
+        raise SystemExit(f"dozor lexicon diff: git cannot export lexicons/ at {revision!r}: "
+                         f"{err.stderr.decode(errors='replace').strip()}") from None
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "lexicons"
+
+
+def measure(folder: Path, texts: list[str]) -> dict:
+    env = {**os.environ, "DOZOR_LEXICONS": str(folder)}
+    out = subprocess.run([sys.executable, "-m", "filters.lexicon.diff", "evaluate"], input=json.dumps(texts),
+                         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parents[2])
+    if out.returncode:
+        raise SystemExit(f"dozor lexicon diff: the lexicons in {folder} do not load:\n{out.stderr.strip()[-2000:]}")
+    return json.loads(out.stdout)
+
+
+def corpus(extra: Path | None, folders: list[Path]) -> list[str]:
+    """The sample corpus: the bundled chat, every example of both versions, an optional file of lines."""
+    from .format import parse
+
+    texts = []
+    sample = Path(__file__).resolve().parents[2] / "examples" / "parents-chat.jsonl"
+    if sample.exists():
+        texts += [json.loads(l)["text"] for l in sample.read_text(encoding="utf-8").splitlines() if l.strip()]
+    for path in sorted(p for folder in folders for p in folder.glob("*/*.txt")):
+        try:
+            texts += [ex.text for e in parse(path).entries for ex in e.examples]
+        except ValueError:
+            pass                      # a broken file is lint's to report
+    if extra:
+        for line in extra.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line:
+                texts.append(json.loads(line).get("text", "") if line.startswith("{") else line)
+    return list(dict.fromkeys(texts))
+
+
+def diff(old: dict, new: dict, texts: list[str]) -> list[str]:
+    lines = []
+    for cat in sorted(set(old["swept"]) | set(new["swept"])):
+        a, b = set(old["swept"].get(cat, ())), set(new["swept"].get(cat, ()))
+        for word in sorted(b - a):
+            lines.append(f"+ {cat}: «{word}» (every form) is now flagged")
+        for word in sorted(a - b):
+            lines.append(f"- {cat}: «{word}» (every form) is no longer flagged")
+    for text, a, b in zip(texts, old["verdicts"], new["verdicts"]):
+        if a != b:
+            lines.append(f"~ «{text[:80]}»: {', '.join(a) or 'clean'} → {', '.join(b) or 'clean'}")
+    return lines
+
+
+def main(against: str = "HEAD", old_dir: Path | None = None, new_dir: Path | None = None,
+         extra: Path | None = None) -> int:
+    repo = Path(__file__).resolve().parents[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        old_folder = old_dir or export(against, repo, Path(tmp))
+        new_folder = new_dir or lexicon_root()
+        texts = corpus(extra, [old_folder, new_folder])
+        print(f"comparing lexicons over the pymorphy3 dictionary and {len(texts):,} sample lines…",
+              file=sys.stderr)
+        changes = diff(measure(old_folder, texts), measure(new_folder, texts), texts)
+    for line in changes:
+        print(line)
+    print(f"{len(changes)} change(s) between {old_dir or against} and {new_dir or 'the working tree'}",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["evaluate"]:
+    print(json.dumps(evaluate(json.load(sys.stdin)), ensure_ascii=False))
