@@ -31,7 +31,6 @@ from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Token
 
 _SPLIT = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _PIECE = regex.compile(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
-_MASK_RUN = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _REAL_MASKS = set(MASK_CHARS)
 _GAP = regex.compile(r"[\s.\-_*]{1,3}")   # «х у й», «х. у. й»; a comma ends a word
 MAX_JOIN = 8            # «п и з д е ц»: up to eight pieces joined
@@ -97,14 +96,8 @@ class Matcher:
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
 
     # ------------------------------------------------------------------ text
-    def find(self, text: str, infos: list[_Token] | None = None) -> list[Hit]:
-        """Every word hit in `text`, in order, with offsets into `text` as written."""
-        if infos is None:
-            infos = [self.token(w) for w in TOKEN.findall(text)]
-        spaced = self._spaced(infos)
-        # the fast path, taken by almost every message: no hit, nothing to join
-        if not spaced and not any(t.entries or t.disguised for t in infos):
-            return []
+    def _words(self, text: str, infos: list[_Token], spaced: list) -> list[Hit]:
+        """Word hits of a message `scan` found worth a closer look, with offsets as written."""
         spans = [m.span() for m in TOKEN.finditer(text)]
         hits: list[Hit] = []
         for (a, b), info in zip(spans, infos):
@@ -121,12 +114,13 @@ class Matcher:
         return hits
 
     def scan(self, text: str) -> list[Hit]:
-        """Words and phrases (`find` and phrase entries), minus what a safe phrase covers."""
+        """Every hit in `text`, words and phrases, minus what a safe phrase covers, in order."""
         get, token = self._tokens.get, self.token
         infos = [get(w) or token(w) for w in TOKEN.findall(text)]
-        if not any(t.hot for t in infos) and not self._spaced(infos):
+        spaced = self._spaced(infos)
+        if not spaced and not any(t.hot for t in infos):
             return []         # almost every message: one pass over cached tokens and done
-        hits = self.find(text, infos)
+        hits = self._words(text, infos, spaced)
         anchors = self.index.phrase_anchors
         if anchors and any(t.folded in anchors for t in infos):
             folded = [t.folded for t in infos]
@@ -258,7 +252,7 @@ class Matcher:
             form = min(fits, key=lambda f: (abs(len(f) - expected), f))
             return _Judgement(self.index.forms[form], form, False)
         if masks == 1 and has_real_mask:                  # «ох*еть»: a derivation, not in the table
-            head, tail = _MASK_RUN.split(word, maxsplit=1)
+            head, tail = _SPLIT.split(word, maxsplit=1)
             for letter in CYRILLIC_LETTERS:
                 j = self.judge_word(head + letter + tail)
                 if j.entries:

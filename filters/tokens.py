@@ -16,7 +16,6 @@ SEPARATOR_CHARS = ".-_"
 _INNER = regex.escape(MASK_CHARS + SEPARATOR_CHARS)
 # letters, then (masks/separators + letters)*, then trailing stars («бл*», «х**»)
 TOKEN = regex.compile(rf"[{_W}]+(?:[{_INNER}]+[{_W}]+)*\**")
-_HAS_INNER = regex.compile(rf"[{_INNER}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,11 +23,6 @@ class Token:
     text: str
     start: int
     end: int
-
-    @property
-    def disguised(self) -> bool:
-        """Holds a mask or separator: «х*й», «х.у.й», «ПИЗ-ДЕЦ»."""
-        return _HAS_INNER.search(self.text) is not None
 
 
 def tokenize(text: str) -> list[Token]:

@@ -10,7 +10,9 @@ import re
 import regex
 
 from ..model import Evidence, Violation
+from ..morph import analyzer
 from .base import Doc
+from .lexicon import scan, shared_matcher
 
 _SEP = r"[\s\-\u2010-\u2015.()]*"
 PATTERNS: list[tuple[str, regex.Pattern]] = [
@@ -89,11 +91,9 @@ class PersonalData:
 
     def _health(self, doc: Doc) -> list[tuple]:
         """A diagnosis next to a child's name: «у Пети ветрянка». The name is what gets masked."""
-        from .lexicon import scan, shared_matcher
         hits = [h for h in scan(doc, shared_matcher()) if h.entry.category == "personal_data"]
         if not hits:
             return []
-        from ..morph import analyzer
         out = []
         for m in regex.finditer(r"\b[А-ЯЁ][а-яё]+", doc.text):
             near = any(abs(h.start - m.start()) < 60 for h in hits)

@@ -87,10 +87,6 @@ class Engine:
             self._save(fx, key, p, partition)
         return self._done(fx)
 
-    def next_due(self) -> datetime | None:
-        dues = [datetime.fromisoformat(d) for part in self.due.values() for d in part.values()]
-        return min(dues) if dues else None
-
     # ----------------------------------------------------------------- state
     def _save(self, fx: Effects, key: str, p: Participant, partition: str) -> None:
         fx.writes.append((self.participants, key, p.to_dict()))

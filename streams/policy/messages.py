@@ -14,7 +14,6 @@ from filters.model import Message, Verdict, Violation
 from .config import Policy
 from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
-MODERATORS = ("teacher", "admin")
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -28,14 +27,13 @@ def local_date(msg: Message, policy: Policy) -> str:
 
 
 def applicable(msg: Message, violations, policy: Policy, p: Participant) -> list[Violation]:
-    """Drop what this chat's policy ignores; teachers are not reminded of quiet hours."""
+    """Drop what this chat's policy ignores, and a second quiet-hours reminder the same night."""
     kind, own = chat_kind(msg), registry.settings(msg.chat_id).categories
     out = []
     for v in violations:
         if not (v.category in own if own is not None else policy.applies(kind, v.category)):
             continue
-        if v.category == "quiet_hours" and (msg.sender_role in MODERATORS
-                                            or p.quiet_reminded == local_date(msg, policy)):
+        if v.category == "quiet_hours" and p.quiet_reminded == local_date(msg, policy):
             continue          # one reminder a night is a reminder; ten are harassment
         out.append(v)
     return out
