@@ -152,7 +152,11 @@ class Violation:
 class Verdict:
     message_id: str
     violations: tuple[Violation, ...] = ()
+    lexicon_version: str = ""      # which word lists judged it: a decision can be traced to an edit
 
     def to_dict(self) -> dict:
-        return {"message_id": self.message_id,
-                "violations": [v.to_dict() for v in self.violations]}
+        out = {"message_id": self.message_id,
+               "violations": [v.to_dict() for v in self.violations]}
+        if self.lexicon_version:
+            out["lexicon_version"] = self.lexicon_version
+        return out

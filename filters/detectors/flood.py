@@ -82,5 +82,5 @@ def _name(word: str) -> bool:
     return word[:1].isupper() and bool({"Name", "Surn", "Patr"} & analyzer().parse(word)[0].tag.grammemes)
 
 
-def flood() -> Flood:
-    return Flood()
+def flood(matcher=None) -> Flood:
+    return Flood(matcher)

@@ -5,10 +5,8 @@ decides whether they count (filters/shapes.py), as each lexicon file's headers s
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .. import shapes
-from ..lexicon.index import Index, load_many
+from ..lexicon.index import Index
 from ..matcher import Hit, Matcher
 from ..model import Evidence, Violation
 from .base import Doc
@@ -19,10 +17,11 @@ MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-ду�
 CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data")
 
 
-@lru_cache(maxsize=1)
 def shared_matcher() -> Matcher:
-    """One matcher over every lexicon: each message is read once for all categories."""
-    return Matcher(load_many(CATEGORIES))
+    """The matcher of the lexicons in force: each message is read once for all categories."""
+    from ..ruleset import default
+
+    return default().matcher
 
 
 def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
@@ -36,9 +35,9 @@ def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
 class LexiconDetector:
     """Flags words of one lexicon category; evidence names the entry, its file:line and the shape."""
 
-    def __init__(self, category: str, index: Index | None = None):
+    def __init__(self, category: str, index: Index | None = None, matcher: Matcher | None = None):
         self.name = self.category = category
-        self.matcher = Matcher(index) if index is not None else shared_matcher()
+        self.matcher = matcher or (Matcher(index) if index is not None else shared_matcher())
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]
@@ -90,21 +89,21 @@ def _why(hit: Hit, shape: str) -> str:
     return f"{read}{how} «{e.label}», {e.source}" + (f"; {shape}" if shape else "")
 
 
-def profanity() -> LexiconDetector:
+def profanity(matcher: Matcher | None = None) -> LexiconDetector:
     """Swearing by meaning: «х*й», «охуеть», «pizdec» yes; «страхуй», «команда» no."""
-    return LexiconDetector("profanity")
+    return LexiconDetector("profanity", matcher=matcher)
 
 
-def insult() -> LexiconDetector:
+def insult(matcher: Matcher | None = None) -> LexiconDetector:
     """Insults and nicknames: «ты дебил», «Корова, верни тетрадь»; not «корова даёт молоко»."""
-    return LexiconDetector("insult")
+    return LexiconDetector("insult", matcher=matcher)
 
 
-def hate() -> LexiconDetector:
+def hate(matcher: Matcher | None = None) -> LexiconDetector:
     """Slurs, and groups demeaned as groups; not a social-studies lesson about peoples."""
-    return LexiconDetector("hate")
+    return LexiconDetector("hate", matcher=matcher)
 
 
-def threat() -> LexiconDetector:
+def threat(matcher: Matcher | None = None) -> LexiconDetector:
     """Threats of harm: «убью», «ноги переломаю», «сожгу школу»; not «убить время»."""
-    return LexiconDetector("threat")
+    return LexiconDetector("threat", matcher=matcher)

@@ -8,6 +8,7 @@ beside another. Links to school and education services
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import re
 
@@ -24,28 +25,35 @@ URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.
 _TLD = re.compile(r"\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
 
 
-@lru_cache(maxsize=1)
-def allowed_domains() -> frozenset[str]:
-    path = lexicon_root() / "offtopic" / "domains.tsv"
+def read_domains(folder: Path | None = None) -> frozenset[str]:
+    path = (folder or lexicon_root()) / "offtopic" / "domains.tsv"
+    if not path.exists():
+        return frozenset()
     return frozenset(l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
                      if l.strip() and not l.startswith("#"))
 
 
-def allowed(domain: str) -> bool:
+@lru_cache(maxsize=1)
+def allowed_domains() -> frozenset[str]:
+    return read_domains()
+
+
+def allowed(domain: str, domains: frozenset[str] | None = None) -> bool:
     domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in allowed_domains())
+    return any(domain == d or domain.endswith("." + d) for d in (allowed_domains() if domains is None else domains))
 
 
 class Offtopic:
     """«Покупайте косметику со скидкой по ссылке» → confident ad; «Сбор на подарок учителю» → clean."""
     name = category = "offtopic"
 
-    def __init__(self, matcher=None):
+    def __init__(self, matcher=None, domains: frozenset[str] | None = None):
         self.matcher = matcher or shared_matcher()
+        self.domains = allowed_domains() if domains is None else domains
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == "offtopic"]
-        links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1))] if _TLD.search(doc.text.lower()) else []
+        links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1), self.domains)] if _TLD.search(doc.text.lower()) else []
         if not hits and not links:
             return None
         evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]
@@ -62,5 +70,5 @@ class Offtopic:
                          tuple(evidence), why, confidence=level)
 
 
-def offtopic() -> Offtopic:
-    return Offtopic()
+def offtopic(matcher=None, domains: frozenset[str] | None = None) -> Offtopic:
+    return Offtopic(matcher, domains)

@@ -89,9 +89,12 @@ class PersonalData:
     """«Телефон для связи 8 (916) 123-45-67» → personal_data, evidence «8 (•••) •••-••-67»."""
     name = category = "personal_data"
 
+    def __init__(self, matcher=None):
+        self.matcher = matcher or shared_matcher()
+
     def _health(self, doc: Doc) -> list[tuple]:
         """A diagnosis next to a child's name: «у Пети ветрянка». The name is what gets masked."""
-        hits = [h for h in scan(doc, shared_matcher()) if h.entry.category == "personal_data"]
+        hits = [h for h in scan(doc, self.matcher) if h.entry.category == "personal_data"]
         if not hits:
             return []
         out = []
@@ -140,5 +143,5 @@ _NUMERIC = ("personal_data.card", "personal_data.phone", "personal_data.snils", 
             "personal_data.passport")
 
 
-def personal_data() -> PersonalData:
-    return PersonalData()
+def personal_data(matcher=None) -> PersonalData:
+    return PersonalData(matcher)

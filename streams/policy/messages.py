@@ -85,7 +85,8 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
     fx.violations.append({"violation_id": stable_id("v", msg.chat_id, msg.message_id),
                           "message_id": msg.message_id, "chat_id": msg.chat_id, "user_id": msg.sender_id,
                           "sent_at": iso(at), "counted": counted, "strikes": strikes,
-                          "violations": [v.to_dict() for v in found]})
+                          "violations": [v.to_dict() for v in found],
+                          "lexicon_version": verdict.lexicon_version})
     fx.flags.append(flag(msg, found, cats, strikes, fx.decisions, policy))
     return p, fx
 

@@ -1,0 +1,117 @@
+"""One version of the lexicons, compiled into detectors: what a worker swaps whole.
+
+Everything maintainers edit that decides a verdict (the word lists, swept.tsv, the
+off-topic domain allowlist) is read from one folder into a Ruleset named by a hash of
+those files, so a verdict names the exact lexicon that produced it and two workers
+with the same version judge alike. `load(..., validate=True)` is the gate a version
+must pass before a worker uses it: lint without errors and every example as promised.
+
+The character tables in `_charmaps/` are not part of a version: they shape how every
+word is read, change with the code, and take a restart.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .detectors.base import Detector, Doc
+from .detectors.flood import flood
+from .detectors.lexicon import CATEGORIES, hate, insult, profanity, threat
+from .detectors.offtopic import offtopic, read_domains
+from .detectors.personal_data import personal_data
+from .detectors.quiet_hours import quiet_hours
+from .lexicon.format import LexiconError
+from .lexicon.index import Index, build_many
+from .matcher import Matcher
+from .model import Message, Verdict
+from .paths import lexicon_root
+
+VERSIONED = ("*.txt", "*.tsv")
+
+
+class LexiconRefused(ValueError):
+    """A lexicon version that must not go live; `problems` says where and why."""
+
+    def __init__(self, version: str, problems: list):
+        self.version, self.problems = version, problems
+        shown = "\n  ".join(str(p) for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"lexicon version {version} refused, the one in force stays: "
+                         f"{len(problems)} problem(s); fix them and check with "
+                         f"`dozor lexicon lint` and `dozor lexicon test`:\n  {shown}{more}")
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """The files that make a version, by path relative to `folder` (category folders only)."""
+    out = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))):
+        for pattern in VERSIONED:
+            for path in sorted(sub.glob(pattern)):
+                out[f"{sub.name}/{path.name}"] = path.read_bytes()
+    return out
+
+
+def fingerprint(contents: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(contents):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    version: str
+    folder: Path
+    index: Index = field(repr=False)
+    matcher: Matcher = field(repr=False)
+    detectors: tuple[Detector, ...] = field(repr=False)
+
+    def check(self, message: Message) -> Verdict:
+        doc = Doc(message)
+        for detector in self.detectors:
+            violation = detector(doc)
+            if violation is not None:
+                doc.found.append(violation)
+        return Verdict(message.message_id, tuple(doc.found), self.version)
+
+
+def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
+    """Compile the lexicons in `folder` (default: the shipped ones or DOZOR_LEXICONS).
+
+    With `validate`, raise LexiconRefused unless lint finds no error and every example
+    behaves as written: this is what stands between an edit and a running worker."""
+    folder = Path(folder) if folder else lexicon_root()
+    version = fingerprint(files(folder))
+    try:
+        index = build_many(list(CATEGORIES), {c: folder / c for c in CATEGORIES})
+    except LexiconError as err:
+        from .lexicon.checks import Problem
+        where, _, text = str(err).partition(": ")
+        raise LexiconRefused(version, [Problem("error", where, text)]) from None
+    matcher = Matcher(index)
+    # order matters once: hate reads what profanity and insult found («все они … дебилы»)
+    dets = (profanity(matcher), insult(matcher), threat(matcher), hate(matcher), flood(matcher),
+            offtopic(matcher, read_domains(folder)), personal_data(matcher), quiet_hours())
+    ruleset = Ruleset(version, folder, index, matcher, dets)
+    if validate:
+        problems = gate(ruleset)
+        if problems:
+            raise LexiconRefused(version, problems)
+    return ruleset
+
+
+def gate(ruleset: Ruleset) -> list:
+    """Every reason this version may not go live: lint errors, then failing examples."""
+    from .lexicon import checks
+
+    problems = [p for p in checks.lint_folder(ruleset.folder) if p.level == "error"]
+    problems += [checks.Problem("error", f"{r.entry.file}:{r.line}", r.why)
+                 for r in checks.run_examples(None, ruleset) if not r.ok]
+    return problems
+
+
+@lru_cache(maxsize=1)
+def default() -> Ruleset:
+    return load()
