@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path, help="JSONL: messages, commands and roster events, in order")
     p.add_argument("--until", help="at the end, let the clock run to this ISO time (fires due unblocks)")
     p.add_argument("--all", action="store_true", help="also print violations and flags (with a 'type')")
+    p.add_argument("--lexicons", type=Path, help="judge with the lexicons in this folder (default: in force)")
+    p.add_argument("--shadow", type=Path, metavar="DIR",
+                   help="also run the candidate lexicons in DIR, never acting on them; report where they "
+                        "disagree (stderr; with --all also as records of type 'shadow')")
     p.set_defaults(func=cmd_replay)
 
     p = sub.add_parser("run", help="the service with zero setup (embedded broker unless KAFKA_BOOTSTRAP)")
@@ -69,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     q = lsub.add_parser("explain", help="why a text is or is not flagged, word by word")
     q.add_argument("text", nargs="+")
     q.add_argument("--category", default="profanity")
+    q = lsub.add_parser("publish", help="send a lexicon version to the running workers (live or shadow), "
+                                        "after the same checks the workers make")
+    q.add_argument("--dir", type=Path, help="the lexicons folder (default: the one in force, DOZOR_LEXICONS)")
+    mode = q.add_mutually_exclusive_group()
+    mode.add_argument("--shadow", action="store_true",
+                      help="run it beside the live version, recording disagreements, acting on nothing")
+    mode.add_argument("--shadow-off", action="store_true", help="stop shadow mode (the live version stays)")
+    lsub.add_parser("promote", help="make the candidate now in shadow mode the live version")
+    q = lsub.add_parser("shadow-report", help="where the shadow candidate and the live version disagree")
+    q.add_argument("--limit", type=int, default=5, help="examples shown per kind (default 5)")
+    lsub.add_parser("status", help="the live and shadow versions published on the lexicon topic")
     p.set_defaults(func=cmd_lexicon)
 
     args = parser.parse_args(argv)
@@ -166,6 +181,9 @@ def _print_readable(msg, verdict) -> None:
 
 # ------------------------------------------------------------ the stream
 def cmd_replay(args) -> int:
+    from filters.ruleset import LexiconRefused
+    from filters.shadow import report
+    from streams.policy import Engine
     from streams.policy.records import parse_time
     from streams.replay import replay
 
@@ -184,9 +202,18 @@ def cmd_replay(args) -> int:
         print(f"dozor replay: {reason}", file=sys.stderr)
 
     until = parse_time(args.until) if args.until else None
-    n = 0
+    try:
+        held = _replay_lexicons(args.lexicons, args.shadow)
+    except (LexiconRefused, OSError) as err:
+        print(f"dozor replay: {err}", file=sys.stderr)
+        return 2
+    n, shadowed = 0, []
     with open(args.file, encoding="utf-8") as fh:
-        for fx in replay(fh, until=until, on_error=on_error, progress=progress):
+        for fx in replay(fh, Engine(detect=held.detect), until=until, on_error=on_error, progress=progress):
+            for record in held.take_disagreements():
+                shadowed.append(record)
+                if args.all:
+                    print(json.dumps(record | {"type": "shadow"}, ensure_ascii=False))
             for d in fx.decisions:
                 out = d.to_dict() | ({"type": "decision"} if args.all else {})
                 print(json.dumps(out, ensure_ascii=False))
@@ -198,7 +225,25 @@ def cmd_replay(args) -> int:
                     print(json.dumps(f | {"type": "flag"}, ensure_ascii=False))
     if tty:
         print(f"\r{n} decisions, {len(errors)} bad record(s)", file=sys.stderr)
+    if held.shadow is not None:
+        for line in report(shadowed, held.compared):
+            print(line, file=sys.stderr)
     return 1 if errors else 0
+
+
+def _replay_lexicons(live_dir: Path | None, shadow_dir: Path | None):
+    """The same holder a worker uses, filled synchronously: replay is one batch."""
+    import tempfile
+
+    from filters.ruleset import default, load
+    from streams.lexicons import Lexicons
+
+    live = load(live_dir, validate=True) if live_dir else default()
+    held = Lexicons(live, Path(tempfile.gettempdir()))
+    if shadow_dir:
+        held.shadow = load(shadow_dir, validate=True)
+    held.begin_batch()
+    return held
 
 
 def _settings():
@@ -297,6 +342,9 @@ def cmd_lexicon(args) -> int:
     if args.action == "diff":
         from filters.lexicon import diff
         return diff.main(args.against, args.old, args.new, args.corpus)
+    if args.action in ("publish", "promote", "shadow-report", "status"):
+        from streams import lexicon_admin
+        return lexicon_admin.main(args, _bootstrap_or_exit(f"lexicon {args.action}"))
     return 2
 
 

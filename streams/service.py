@@ -9,6 +9,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from filters.paths import lexicon_root
+
 from . import topics
 from .broker import BrokerError, EmbeddedBroker, create_topics
 from .settings import Settings
@@ -23,9 +25,17 @@ def say(text: str) -> None:
 def worker(settings: Settings) -> int:
     """One worker in the consumer group `settings.app_id`, until SIGINT/SIGTERM."""
     import faust
+    from filters.ruleset import LexiconRefused, default, gate
+
     from .app import build
 
+    _log_to_stderr()
+    problems = gate(default())
+    if problems:
+        say(f"dozor: {LexiconRefused(default().version, problems)}")
+        return 1
     create_topics(settings.bootstrap, topics.ALL, settings.partitions)
+    create_topics(settings.bootstrap, [topics.LEXICONS], 1)
     app = build(settings)
     try:
         faust.Worker(app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
@@ -33,6 +43,19 @@ def worker(settings: Settings) -> int:
     except SystemExit as done:
         return int(done.code or 0)
     return 0
+
+
+def _log_to_stderr() -> None:
+    """dozor's own events (lexicon versions, dead letters) on stderr, whatever Faust logs."""
+    import logging
+
+    log = logging.getLogger("dozor")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("dozor: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def run(settings: Settings, demo: bool = False) -> int:
@@ -52,6 +75,13 @@ def run(settings: Settings, demo: bool = False) -> int:
         say(f"dozor: using the Kafka cluster at {settings.bootstrap}")
     try:
         create_topics(settings.bootstrap, topics.ALL, settings.partitions)
+        # locally an edit should just work; on a shared cluster publishing is a deliberate act
+        # (`dozor lexicon publish`), so a developer's `dozor run` never overrides it by accident
+        if settings.watch_lexicons is None and broker and os.environ.get("DOZOR_WATCH_LEXICONS", "1") != "0":
+            settings.watch_lexicons = lexicon_root()
+        if settings.watch_lexicons is not None:
+            say(f"dozor: watching {settings.watch_lexicons}: an edit that passes `dozor lexicon lint` "
+                f"and `test` goes live within seconds; a failing one is refused and shown here")
         say(f"dozor: topics ready ({settings.partitions} partitions each). In another terminal:\n"
             f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor send --chat 5b-parents --user u-1 'какого х*я'\n"
             f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor tail\n"

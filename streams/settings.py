@@ -10,12 +10,17 @@
 | DOZOR_WEB_BIND | 127.0.0.1 | |
 | DOZOR_POLICY | streams/policy/policies.toml | the moderation policy |
 | DOZOR_FETCH_WAIT_MS | 1500 | how long a fetch may wait for data; the embedded broker always waits this long |
+| DOZOR_LEXICONS | the shipped lexicons/ | the lexicon folder a worker starts with (and `dozor run` watches) |
+| DOZOR_LEXICON_TOPIC | dozor.lexicons | where lexicon versions are published (`dozor lexicon publish`) and read |
+| DOZOR_WATCH_LEXICONS | 1 under `dozor run` on its embedded broker, else 0 | publish every edit of that folder that passes the gate |
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from filters.paths import lexicon_root
 
 from .broker import free_port
 
@@ -33,6 +38,7 @@ class Settings:
     tick_interval: float = 1.0          # how often timers (unblocks, objection windows) are checked
     loglevel: str = "warning"
     fetch_max_wait_ms: int = 1500       # Faust's own value; lower trades throughput for latency on Tansu
+    watch_lexicons: Path | None = None  # a folder whose edits this worker publishes (hot reload)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -44,6 +50,8 @@ class Settings:
                 web_bind=env.get("DOZOR_WEB_BIND", "127.0.0.1"),
                 loglevel=env.get("DOZOR_LOGLEVEL", "warning"),
                 fetch_max_wait_ms=int(env.get("DOZOR_FETCH_WAIT_MS", "1500")))
+        if env.get("DOZOR_WATCH_LEXICONS", "0") not in ("", "0"):
+            s.watch_lexicons = lexicon_root()
         if env.get("DOZOR_DATA_DIR"):
             s.data_dir = Path(env["DOZOR_DATA_DIR"])
         for k, v in overrides.items():

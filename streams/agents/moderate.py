@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 
 from faust.streams import _current_event
@@ -20,12 +21,16 @@ from ..policy import commit
 
 log = logging.getLogger("dozor")
 BATCH, WITHIN = 500, 0.02
+PROGRESS_EVERY = 5.0      # seconds between shadow-mode progress records
 
 
-def register(app, engine, out) -> None:
+def register(app, engine, out, lexicons) -> None:
     @app.agent(app.dozor_inbound, name="dozor-moderate")
     async def moderate(stream):
+        await lexicons.ready.wait()          # a restarted worker judges with the version in force
+        progress_at = 0.0
         async for batch in stream.take_events(BATCH, within=WITHIN):
+            lexicons.begin_batch()           # one lexicon version per batch: a reload lands between
             decided, acks = [], []
             for event in batch:
                 msg = event.message
@@ -41,6 +46,12 @@ def register(app, engine, out) -> None:
                     continue
                 acks += await out.send(fx)
                 decided.append((event, fx))
+            for record in lexicons.take_disagreements():
+                acks.append(await out.shadow(record))
+            progress = lexicons.progress()
+            if progress is not None and time.monotonic() - progress_at > PROGRESS_EVERY:
+                progress_at = time.monotonic()
+                acks.append(await out.shadow(progress))
             if acks:
                 await asyncio.gather(*acks)
             for event, fx in decided:     # only now: a crash before this replays the batch, losing nothing

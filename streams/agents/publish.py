@@ -47,8 +47,12 @@ class Publisher:
             sends.append(await self._send(topics.ROSTER, event["user_id"].encode(), _json(event)))
         return sends
 
+    async def shadow(self, record: dict):
+        """A shadow-mode record (disagreement or progress); returns the acknowledgement."""
+        key = record.get("chat_id") or record["worker"]
+        return await self._send(topics.SHADOW, key.encode(), _json(record))
+
     async def deadletter(self, event, reason: str):
-        """Returns the acknowledgement to wait for."""
         """The record as it came, with the reason: nothing malformed is dropped silently."""
         msg, raw = event.message, event.value or b""
         record = {"topic": msg.topic, "partition": msg.partition, "offset": msg.offset,
@@ -59,4 +63,4 @@ class Publisher:
             record["original_text"] = raw.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        return await self._send(topics.DEADLETTER, event.key, _json(record))
+        return await self._send(topics.DEADLETTER, event.key, _json(record))  # the ack to wait for

@@ -1,0 +1,133 @@
+"""`dozor lexicon publish | promote | shadow-report | status`: lexicon versions on the topic.
+
+The checks a worker makes before applying a bundle run here first, so a maintainer
+sees a refusal at once, on their own screen; the worker checks again all the same.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from filters.lexicon import bundle as bundles
+from filters.paths import lexicon_root
+from filters.ruleset import LexiconRefused, load
+from filters.shadow import report
+
+from . import topics
+from .broker import create_topics
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main(args, bootstrap: str) -> int:
+    create_topics(bootstrap, [topics.LEXICONS], 1)
+    if args.action == "publish":
+        mode = "shadow" if args.shadow else "shadow-off" if args.shadow_off else "live"
+        return publish(bootstrap, args.dir or lexicon_root(), mode)
+    if args.action == "promote":
+        return promote(bootstrap)
+    if args.action == "status":
+        return status(bootstrap)
+    return shadow_report(bootstrap, args.limit)
+
+
+def publish(bootstrap: str, folder: Path, mode: str) -> int:
+    if mode != "shadow-off":
+        try:
+            ruleset = load(folder, validate=True)
+        except LexiconRefused as err:
+            say(f"dozor lexicon publish: {err}")
+            return 1
+        say(f"lexicon {ruleset.version} from {folder}: lint and examples pass")
+    record = bundles.pack(folder, mode)
+    send(bootstrap, record)
+    what = {"live": "workers switch to it within seconds; `dozor lexicon status` shows what is in force",
+            "shadow": "it now runs beside the live version; `dozor lexicon shadow-report` shows where "
+                      "they disagree, `dozor lexicon promote` makes it live",
+            "shadow-off": "shadow mode stops; the live version stays"}[mode]
+    say(f"published {mode} {record['version']}: {what}")
+    return 0
+
+
+def send(bootstrap: str, record: dict) -> None:
+    from .service import producer
+
+    prod = producer(bootstrap)
+    try:
+        prod.send(topics.LEXICONS, key="lexicons", value=record, partition=0).get(30)
+    finally:
+        prod.close()
+
+
+def published(bootstrap: str) -> dict[str, dict]:
+    """The newest record of each mode on the lexicon topic."""
+    from .service import consumer
+
+    latest: dict[str, dict] = {}
+    reader = consumer(bootstrap, topics.LEXICONS, from_beginning=True)
+    try:
+        for rec in reader:
+            try:
+                record = json.loads(rec.value)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("mode") in bundles.MODES:
+                latest["shadow" if record["mode"] == "shadow-off" else record["mode"]] = record
+                shadow = latest.get("shadow")
+                if record["mode"] == "live" and shadow and shadow.get("version") == record["version"]:
+                    del latest["shadow"]            # the candidate went live: shadow mode is over
+    finally:
+        reader.close()
+    return latest
+
+
+def promote(bootstrap: str) -> int:
+    candidate = published(bootstrap).get("shadow")
+    if candidate is None or candidate["mode"] != "shadow":
+        say("dozor lexicon promote: no candidate is in shadow mode; publish one with "
+            "`dozor lexicon publish --shadow --dir DIR`")
+        return 1
+    send(bootstrap, candidate | {"mode": "live", "published_at": bundles.pack_time(),
+                                 "by": f"promoted by {bundles.publisher()}"})
+    say(f"promoted {candidate['version']} (shadow since {candidate['published_at']}) to live")
+    return 0
+
+
+def status(bootstrap: str) -> int:
+    latest = published(bootstrap)
+    live, shadow = latest.get("live"), latest.get("shadow")
+    print(f"live:   {live['version']} (published {live['published_at']} by {live['by']})" if live
+          else "live:   nothing published: workers use the lexicons they started with")
+    print(f"shadow: {shadow['version']} (published {shadow['published_at']} by {shadow['by']})"
+          if shadow and shadow["mode"] == "shadow" else "shadow: off")
+    return 0
+
+
+def shadow_report(bootstrap: str, limit: int) -> int:
+    from .service import consumer
+
+    shadow = published(bootstrap).get("shadow")
+    if shadow is None or shadow["mode"] != "shadow":
+        say("no candidate is in shadow mode now; the report below covers the last one recorded")
+    records, compared = [], {}
+    reader = consumer(bootstrap, topics.SHADOW, from_beginning=True)
+    try:
+        for rec in reader:
+            r = json.loads(rec.value)
+            records.append(r)
+    finally:
+        reader.close()
+    if not records:
+        for line in report([], 0):
+            print(line)
+        return 0
+    version = shadow["version"] if shadow and shadow["mode"] == "shadow" else records[-1]["candidate_version"]
+    mine = [r for r in records if r.get("candidate_version") == version]
+    for r in mine:          # each worker counts on its own: the latest count of each, summed
+        compared[r["worker"]] = max(compared.get(r["worker"], 0), r["compared"])
+    for line in report([r for r in mine if r["kind"] == "disagreement"], sum(compared.values()), limit):
+        print(line)
+    return 0
