@@ -7,13 +7,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import regex
 
 from .. import morph
-from ..detectors.lexicon import LexiconDetector
+from ..detectors.lexicon import CATEGORIES, LexiconDetector
 from ..model import Message
+from ..normalise import fold
+from ..paths import lexicon_root
 from ..tokens import tokenize
-from .format import Entry, LexiconError
-from .index import Index, build
+from . import safety
+from .format import AIMS, Entry, LexiconError
+from .index import SWEPT, Index, build
 
 
 @dataclass(frozen=True)
@@ -26,26 +33,323 @@ class Problem:
         return f"{self.where}: {self.level}: {self.text}"
 
 
-def lint(category: str, index: Index | None = None) -> list[Problem]:
-    try:
-        index = index or build(category)
-    except LexiconError as err:
-        where, _, text = str(err).partition(": ")
-        return [Problem("error", where, text)]
+KNOWN_CATEGORIES = CATEGORIES + ("safe",)
+
+
+def lint(category: str, index: Index | None = None, folder: Path | None = None) -> list[Problem]:
+    """Every mistake lint can see in one category's files, in file and line order.
+
+    `folder` defaults to the category's folder under lexicons/; with an index built
+    elsewhere it is only read to point at the line of a file's header."""
+    if index is None:
+        folder = folder or lexicon_root() / category
+        try:
+            index = build(category, folder)
+        except LexiconError as err:
+            where, _, text = str(err).partition(": ")
+            return [Problem("error", where, text)]
+    problems = (_entry_problems(index) + _unknown_categories(index, folder) + _unsafe_patterns(index)
+                + _shadowed(index) + _innocent_words(index))
+    return sorted(problems, key=_position)
+
+
+def lint_tree(root: Path | None = None) -> list[Problem]:
+    """Folders under lexicons/ that no category reads: the words in them would never count."""
+    root = root or lexicon_root()
+    return [Problem("error", f"{p.name}/", f"folder {p.name!r} is not a category, so nothing in it is ever "
+                    f"read; rename it to one of {', '.join(CATEGORIES)} (safe words go in a category's "
+                    f"folder, in a file with 'категория: safe'), or start its name with '_' if it holds "
+                    f"no word list")
+            for p in sorted(root.iterdir())
+            if p.is_dir() and not p.name.startswith(("_", ".")) and p.name not in CATEGORIES]
+
+
+def _position(problem: Problem) -> tuple[str, int]:
+    file, _, line = problem.where.rpartition(":")
+    return (file, int(line)) if line.isdigit() else (problem.where, 0)
+
+
+def _key(e: Entry) -> tuple:
+    return (e.category, e.kind, e.value, e.forms, e.near)
+
+
+def _entry_problems(index: Index) -> list[Problem]:
     problems = []
-    seen = Counter((e.category, e.kind, e.value, e.forms, e.near) for e in index.entries)
+    seen = Counter(_key(e) for e in index.entries)
     for e in index.entries:
         if e.category == "safe":
             continue
         if not any(x.kind == "hit" for x in e.examples):
             problems.append(Problem("error", e.source, f"entry {e.label!r} has no '+' example: "
                                     f"add a line '  + …' with a message it must catch"))
-        if seen[(e.category, e.kind, e.value, e.forms, e.near)] > 1:
+        if seen[_key(e)] > 1:
             problems.append(Problem("warning", e.source, f"entry {e.label!r} appears more than once"))
         if e.kind == "lemma" and not morph.is_known(e.value):
             problems.append(Problem("warning", e.source, f"pymorphy3 does not know {e.value!r}: "
                                     f"it matches this exact form only, not its inflections"))
     return problems
+
+
+# ------------------------------------------------------------ categories
+def _unknown_categories(index: Index, folder: Path | None) -> list[Problem]:
+    return [Problem("error", f"{f.path}:{_header_line(folder, f.path)}",
+                    f"'категория: {f.headers.get('category')}' is not a category, so no detector ever reads "
+                    f"the words of this file; write one of {', '.join(CATEGORIES)}, or safe for words "
+                    f"never to flag")
+            for f in index.files if f.headers.get("category") not in KNOWN_CATEGORIES]
+
+
+def _header_line(folder: Path | None, path: str) -> int:
+    file = Path(folder) / Path(path).name if folder else None
+    if file is not None and file.exists():
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if line.partition(":")[0].strip().lower() == "категория":
+                return n
+    return 1
+
+
+# -------------------------------------------------------------- patterns
+def _unsafe_patterns(index: Index) -> list[Problem]:
+    """Roots and prefixes that some word can make run for ever (filters/lexicon/safety.py)."""
+    problems = []
+    for e in index.entries:
+        if e.category != "safe" and e.kind in ("root", "prefix"):
+            why = safety.unsafe(e.value if e.kind == "root" else "^" + regex.escape(e.value))
+            if why:
+                problems.append(Problem("error", e.source, f"pattern {e.label!r}: {why}"))
+    return problems
+
+
+# -------------------------------------------------------------- shadowed
+def _shadowed(index: Index) -> list[Problem]:
+    """Entries that can never be the one that fires: earlier entries of the category take
+    every word they would flag, or every such word is declared safe.
+
+    A form belongs to the first entry that lists it, and roots and prefixes are tried
+    in file order, the first match winning: that is why «earlier» decides. Root against
+    root is not compared: whether one regex matches all another does has no cheap
+    sound answer, and a guess would have maintainers delete rules that still work."""
+    safe = _SafeWords(index)
+    repeated = Counter(_key(e) for e in index.entries)
+    owners: dict[tuple[str, str], Entry] = {}
+    patterns: list[Entry] = []
+    problems = []
+    for e in index.entries:
+        if e.category == "safe" or e.aim == "filler" or e.kind == "phrase":
+            continue
+        if e.kind == "root":
+            patterns.append(e)
+            continue
+        if e.kind == "prefix":
+            problem = _dead_prefix(e, patterns, safe)
+            patterns.append(e)
+        else:
+            problem = _dead_forms(e, owners, safe)
+        # a repeat under the same rules is already reported as a repeat; under other rules,
+        # which ones win is news
+        if problem and (repeated[_key(e)] == 1 or " is shadowed by " not in problem.text):
+            problems.append(problem)
+    return problems
+
+
+class _SafeWords:
+    """The folder's safe entries, as build() reads them, able to say which one covers a word."""
+
+    def __init__(self, index: Index):
+        self.forms: dict[str, Entry] = {}
+        self.prefixes: list[Entry] = []
+        for e in index.entries:
+            if e.category != "safe" or e.kind == "phrase":
+                continue
+            if e.kind == "prefix":
+                self.prefixes.append(e)
+            else:
+                for form in [e.value] if e.kind == "form" else morph.lexeme(e.value):
+                    self.forms.setdefault(form, e)
+
+    def prefix_of(self, word: str) -> Entry | None:
+        return next((e for e in self.prefixes if word.startswith(e.value)), None)
+
+    def source(self, word: str) -> Entry | None:
+        return self.forms.get(word) or self.prefix_of(word)
+
+
+def _forms_of(e: Entry) -> list[str]:
+    return morph.lexeme(e.value, e.forms) if e.kind == "lemma" else [e.value]
+
+
+def _dead_forms(e: Entry, owners: dict[tuple[str, str], Entry], safe: _SafeWords) -> Problem | None:
+    forms = _forms_of(e)
+    live = [f for f in forms if safe.source(f) is None]
+    taken = [owners[(e.category, f)] for f in live if (e.category, f) in owners]
+    for form in live:
+        owners.setdefault((e.category, form), e)
+    if not live:
+        return Problem("warning", e.source, f"entry {e.label!r} never fires: every form of it is listed as "
+                       f"safe in {_names(safe.source(f) for f in forms)}; delete the entry or the safe line")
+    if len(taken) == len(live):
+        return _shadow_problem(e, taken, "every form it would flag")
+    return None
+
+
+def _dead_prefix(e: Entry, patterns: list[Entry], safe: _SafeWords) -> Problem | None:
+    if (s := safe.prefix_of(e.value)) is not None:
+        return Problem("warning", e.source, f"entry {e.label!r} never fires: every word it would match "
+                       f"starts with the safe prefix in {_names([s])}; delete one of them")
+    for p in patterns:
+        if p.category == e.category and _matches_all_starting_with(p, e.value):
+            return _shadow_problem(e, [p], "every word it would match")
+    return None
+
+
+def _matches_all_starting_with(p: Entry, prefix: str) -> bool:
+    if p.kind == "prefix":
+        return prefix.startswith(p.value)
+    # a match inside «мудак» that reads nothing past its end is a match in every word «мудак…»
+    if safety.reads_past_match(p.value):
+        return False
+    try:
+        return regex.search(p.value, prefix, timeout=0.05) is not None
+    except TimeoutError:
+        return False                    # an unsafe pattern: reported as such, not as shadowing
+
+
+def _shadow_problem(e: Entry, owners: list[Entry], what: str) -> Problem:
+    owners = list({id(o): o for o in owners}.values())
+    differ = [o for o in owners if _behaviour(o) != _behaviour(e)]
+    if not differ:
+        return Problem("warning", e.source, f"entry {e.label!r} is shadowed by {_names(owners)}: {what} is "
+                       f"already flagged there, so this line changes nothing; delete it")
+    return Problem("warning", e.source, f"entry {e.label!r} never fires: {_names(owners)} comes first and "
+                   f"takes {what}, with its rules ({_rules(differ[0])}) instead of this entry's "
+                   f"({_rules(e)}); keep the word in one file, the one whose rules it needs")
+
+
+def _behaviour(e: Entry) -> tuple:
+    return (e.aim, e.forms, e.near, e.severity)
+
+
+_AIM_HEADER = {aim: word for word, aim in AIMS.items()}
+
+
+def _rules(e: Entry) -> str:
+    """An entry's behaviour as its file's headers say it."""
+    parts = [f"серьёзность: {e.severity}", f"адресат: {_AIM_HEADER[e.aim]}"]
+    if e.forms:
+        parts.append("формы: " + " | ".join(" ".join(sorted(alt)) for alt in e.forms))
+    if e.near:
+        parts.append("рядом: " + ", ".join(sorted(e.near)))
+    return "; ".join(parts)
+
+
+def _names(entries) -> str:
+    unique = {id(e): e for e in entries if e is not None}.values()
+    return ", ".join(f"{e.label} ({e.source})" for e in unique)
+
+
+# -------------------------------------------------------- innocent words
+_PROPER = {"Name", "Patr", "Geox", "Orgn", "Trad"}     # first names, places, brands: not surnames
+
+
+def _innocent_words(index: Index) -> list[Problem]:
+    """Forms an entry puts in the form table that the dictionary also reads as a different
+    word nobody meant to flag: «сук» of «сука» is also «сук», a branch."""
+    lemmas = {e.value for e in index.entries if e.kind == "lemma" and e.category != "safe"}
+    flagged: dict[int, tuple[Entry, list[str]]] = {}
+    for form, entries in index.forms.items():
+        for e in entries:
+            flagged.setdefault(id(e), (e, []))[1].append(form)
+    lemmas |= {e.value for e, _ in flagged.values() if e.kind == "lemma"}     # swept words too
+    problems = []
+    for e, forms in flagged.values():
+        others = _homonyms(index, e, forms, lemmas)
+        if others:
+            problems.append(_innocent_problem(index, e, others))
+    return problems
+
+
+def _homonyms(index: Index, e: Entry, forms: list[str], lemmas: set[str]) -> dict[str, tuple]:
+    """The other words among `forms`: their lemma → (a reading of it, the forms it shares)."""
+    meant = _meant(e)
+    pos = next((p.tag.POS for p in _readings(e.value) if fold(p.normal_form) in meant), None)
+    seen_in_examples = _example_words(index, e)
+    own = set(forms)
+    found: dict[str, tuple[str, list[str]]] = {}
+    for form in forms:
+        if form in seen_in_examples or _comparative_of(form, meant):
+            continue
+        for p in _readings(form):
+            other = fold(p.normal_form)
+            if other in meant or other in lemmas or _same_word(p, e.value, pos, own):
+                continue
+            _, shared = found.setdefault(other, (p, []))
+            if form not in shared:
+                shared.append(form)
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _readings(word: str) -> tuple:
+    return tuple(p for p in morph.analyzer().parse(word) if p.is_known)
+
+
+def _meant(e: Entry) -> set[str]:
+    """The lemma an entry stands for: its own, or for a bare form the likeliest reading."""
+    readings = _readings(e.value)
+    if e.kind == "lemma" and any(fold(p.normal_form) == e.value for p in readings):
+        return {e.value}
+    return {fold(readings[0].normal_form)} if readings else {e.value}
+
+
+def _comparative_of(form: str, meant: set[str]) -> bool:
+    # «тупей», «глупей» are comparatives of the entry and verbs of the same root («тупеть»)
+    return any(p.tag.POS == "COMP" and fold(p.normal_form) in meant for p in _readings(form))
+
+
+def _same_word(p, value: str, pos: str | None, own: set[str]) -> bool:
+    """Readings that name the entry's word again, or that are too rare to matter."""
+    tag = p.tag
+    if tag.POS == "COMP" or (_PROPER & tag.grammemes and "Surn" not in tag.grammemes):
+        return True         # comparatives made up for any adjective («свиней» of «свиной»), first names
+    if tag.POS == "ADVB" and pos in ("ADJF", "ADJS"):
+        return True         # «тупо» of «тупой»
+    if tag.POS in ("ADJF", "ADJS", "PRTF", "PRTS"):
+        if pos == "NOUN" and value in {fold(f.word) for f in p.lexeme}:
+            return True     # an adjective used as a noun: «животное», «приезжий»
+        if pos == "INFN" and fold(p.normal_form) in own:
+            return True     # a participle the dictionary also lists as an adjective: «депортированный»
+    return False
+
+
+def _describe(p, shared: list[str]) -> str:
+    if "Surn" in p.tag.grammemes:
+        return f"also the surname «{p.normal_form.capitalize()}»"
+    return f"also {'forms' if len(shared) > 1 else 'a form'} of «{p.normal_form}», {p.tag.POS}"
+
+
+def _rule_of(index: Index, e: Entry) -> Entry | None:
+    """The root or prefix a swept word was found by; None for an entry of a file."""
+    if not e.file.endswith("/" + SWEPT):
+        return None
+    return next((r for r in index.root_match(e.value) if r.category == e.category), None)
+
+
+def _example_words(index: Index, e: Entry) -> set[str]:
+    rule = _rule_of(index, e)
+    examples = e.examples + (rule.examples if rule else [])
+    return {fold(t.text) for x in examples for t in tokenize(x.text)}
+
+
+def _innocent_problem(index: Index, e: Entry, others: dict[str, tuple]) -> Problem:
+    rule = _rule_of(index, e)
+    who = f"swept word «{e.value}» (found by the root at {rule.source})" if rule else f"entry {e.label!r}"
+    words = "; ".join(f"{', '.join(f'«{w}»' for w in shared)} ({_describe(p, shared)})"
+                      for p, shared in others.values())
+    first = next(iter(others.values()))[1][0]
+    return Problem("warning", e.source, f"{who} flags dictionary words that are also other words: {words}. "
+                   f"Each is flagged wherever it stands: if that is meant, use the word in a '+' example of "
+                   f"{'that root' if rule else 'this entry'}; if not, list it as safe (={first} in a "
+                   f"'категория: safe' file) and show it in a '-' example")
 
 
 @dataclass(frozen=True)
