@@ -263,6 +263,8 @@ def _show_one(op, av) -> str:
         return regex.escape(chr(av))
     if op is sre.ANY:
         return "."
+    if op is sre.NOT_LITERAL:            # the parser's shorthand for [^б]
+        return f"[^{regex.escape(chr(av))}]"
     if op is sre.IN:
         return _show_class(av)
     if op is sre.SUBPATTERN:
