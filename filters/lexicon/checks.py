@@ -253,7 +253,11 @@ _PROPER = {"Name", "Patr", "Geox", "Orgn", "Trad"}     # first names, places, br
 
 def _innocent_words(index: Index) -> list[Problem]:
     """Forms an entry puts in the form table that the dictionary also reads as a different
-    word nobody meant to flag: «сук» of «сука» is also «сук», a branch."""
+    word nobody meant to flag: «суку» of «сука» is also «сук», a branch.
+
+    pymorphy3's scores do not tell such words from noise («суки» as «сук» scores 0.17,
+    the made-up comparative «свиней» of «свиной» too), so readings are sorted out by
+    kind in _same_word, and a word the entry's examples use counts as looked at."""
     lemmas = {e.value for e in index.entries if e.kind == "lemma" and e.category != "safe"}
     flagged: dict[int, tuple[Entry, list[str]]] = {}
     for form, entries in index.forms.items():
@@ -274,7 +278,7 @@ def _homonyms(index: Index, e: Entry, forms: list[str], lemmas: set[str]) -> dic
     pos = next((p.tag.POS for p in _readings(e.value) if fold(p.normal_form) in meant), None)
     seen_in_examples = _example_words(index, e)
     own = set(forms)
-    found: dict[str, tuple[str, list[str]]] = {}
+    found: dict[str, tuple] = {}
     for form in forms:
         if form in seen_in_examples or _comparative_of(form, meant):
             continue
@@ -307,7 +311,7 @@ def _comparative_of(form: str, meant: set[str]) -> bool:
 
 
 def _same_word(p, value: str, pos: str | None, own: set[str]) -> bool:
-    """Readings that name the entry's word again, or that are too rare to matter."""
+    """Readings that are the entry's own word again, or words a chat does not use as such."""
     tag = p.tag
     if tag.POS == "COMP" or (_PROPER & tag.grammemes and "Surn" not in tag.grammemes):
         return True         # comparatives made up for any adjective («свиней» of «свиной»), first names
