@@ -61,6 +61,20 @@ def mention(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def surname(text: str, start: int, end: int) -> str | None:
+    """«Козлов, верни тетрадь», «Хохлов, зайди к завучу»: a pupil's surname, not «козлов»
+    or «хохлов» (genitive plurals). Only a capitalised word the dictionary reads as a
+    surname in the singular, anywhere in the sentence: school chats are full of surnames."""
+    word = text[start:end]
+    if not word[:1].isupper() or word.isupper() or not word.isalpha():
+        return None
+    from .morph import analyzer
+
+    if any("Surn" in p.tag and "sing" in p.tag for p in analyzer().parse(word)):
+        return "a surname"
+    return None
+
+
 def near(tokens: list[Token], i: int, j: int, words: frozenset[str]) -> str | None:
     for t in tokens[max(0, i - 3):j + 4]:
         if fold(t.text) in words:

@@ -14,6 +14,7 @@ from .base import Doc
 _RANK = {"low": 0, "medium": 1, "high": 2}
 URGENT = ("hate", "threat")
 MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-дурак»: a title or a name is not an insult
+NAMEABLE = ("insult", "hate")  # «Козлов», «Хохлов»: a surname is not the plural of an insult or slur
 CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data")
 
 
@@ -57,6 +58,8 @@ class LexiconDetector:
         """'' or a reason when the hit counts here; None when its shape says it does not."""
         e, text = hit.entry, doc.text
         if e.aim == "marker" or (self.category in MENTIONABLE and shapes.mention(text, hit.start, hit.end)):
+            return None
+        if self.category in NAMEABLE and shapes.surname(text, hit.start, hit.end):
             return None
         form = (f"in a threatening form ({' or '.join(' '.join(sorted(a)) for a in e.forms)})"
                 if e.forms else "")

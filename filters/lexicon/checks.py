@@ -248,7 +248,7 @@ def _names(entries) -> str:
 
 
 # -------------------------------------------------------- innocent words
-_PROPER = {"Name", "Patr", "Geox", "Orgn", "Trad"}     # first names, places, brands: not surnames
+_PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}     # names, places, brands
 
 
 def _innocent_words(index: Index) -> list[Problem]:
@@ -313,8 +313,10 @@ def _comparative_of(form: str, meant: set[str]) -> bool:
 def _same_word(p, value: str, pos: str | None, own: set[str]) -> bool:
     """Readings that are the entry's own word again, or words a chat does not use as such."""
     tag = p.tag
-    if tag.POS == "COMP" or (_PROPER & tag.grammemes and "Surn" not in tag.grammemes):
-        return True         # comparatives made up for any adjective («свиней» of «свиной»), first names
+    if tag.POS == "COMP" or _PROPER & tag.grammemes:
+        # comparatives made up for any adjective («свиней» of «свиной»), first names; and
+        # surnames, which the detectors read as names when capitalised (filters/shapes.py: surname)
+        return True
     if tag.POS == "ADVB" and pos in ("ADJF", "ADJS"):
         return True         # «тупо» of «тупой»
     if tag.POS in ("ADJF", "ADJS", "PRTF", "PRTS"):
@@ -326,8 +328,6 @@ def _same_word(p, value: str, pos: str | None, own: set[str]) -> bool:
 
 
 def _describe(p, shared: list[str]) -> str:
-    if "Surn" in p.tag.grammemes:
-        return f"also the surname «{p.normal_form.capitalize()}»"
     return f"also {'forms' if len(shared) > 1 else 'a form'} of «{p.normal_form}», {p.tag.POS}"
 
 
@@ -404,14 +404,12 @@ def run_examples(category: str | None = None, ruleset=None) -> list[ExampleResul
 
 
 def lint_folder(folder) -> list[Problem]:
-    """lint() for every category folder of a lexicons folder (a version about to go live)."""
-    from pathlib import Path
-
-    from ..detectors.lexicon import CATEGORIES
-
-    problems = []
+    """lint() for every category folder of a lexicons folder (a version about to go live),
+    and the folders no category reads."""
+    folder = Path(folder)
+    problems = lint_tree(folder)
     for category in CATEGORIES:
-        sub = Path(folder) / category
+        sub = folder / category
         if not sub.is_dir():
             continue
         try:
@@ -420,7 +418,7 @@ def lint_folder(folder) -> list[Problem]:
             where, _, text = str(err).partition(": ")
             problems.append(Problem("error", where, text))
             continue
-        problems += lint(category, index)
+        problems += lint(category, index, sub)
     return problems
 
 

@@ -26,6 +26,7 @@ FLAGGED = [
     ("the school", "сожгу школу", "threat"),
     ("with a knife", "завтра приду с ножом", "threat"),
     ("a call to violence", "таких расстрелять надо", "threat"),
+    ("the word itself, capitalised, is no surname", "Козёл, верни тетрадь", "insult"),
 ]
 
 
@@ -55,6 +56,10 @@ CLEAN = [
     ("an ordinary line", "Родительское собрание перенесли на четверг"),
     ("a dog got lost", "собака потерялась у школы"),
     ("God's creature", "всякой твари по паре"),
+    ("a pupil's surname, not «козлов»", "Козлов, верни тетрадь"),
+    ("a surname, not a slur", "Хохлов, зайди к завучу"),
+    ("a girl's surname", "Хохлова Маша заболела"),
+    ("a surname at the end", "домашку проверяет Баранов"),
 ]
 
 
