@@ -169,7 +169,12 @@ async def watch(folder: Path, publish, interval: float = 1.0) -> None:
             except LexiconRefused as err:
                 log.error("edit in %s REFUSED, not published: %s", folder, err)
             else:
-                await publish(bundles.pack(folder, "live", by=f"file watch on {folder}"))
+                try:
+                    await publish(bundles.pack(folder, "live", by=f"file watch on {folder}"))
+                except Exception as err:           # the broker away: try again on the next round
+                    log.error("lexicon %s not published (%r); retrying", version, err)
+                    await asyncio.sleep(interval)
+                    continue
                 log.info("lexicon %s published from %s", version, folder)
             seen = version
         await asyncio.sleep(interval)

@@ -45,17 +45,29 @@ def evaluate(texts: list[str]) -> dict:
     return {"swept": swept, "verdicts": verdicts}
 
 
-def export(revision: str, repo: Path, into: Path) -> Path:
-    """lexicons/ as it is at a git revision, unpacked into `into`."""
+def export(revision: str, repo: Path, into: Path, path: str = "lexicons") -> Path:
+    """The lexicons folder (`path` inside the git work tree `repo`) as it is at a revision."""
     try:
-        data = subprocess.run(["git", "-C", str(repo), "archive", revision, "lexicons"],
+        data = subprocess.run(["git", "-C", str(repo), "archive", revision, path],
                               check=True, capture_output=True).stdout
-    except subprocess.CalledProcessError as err:
-        raise SystemExit(f"dozor lexicon diff: git cannot export lexicons/ at {revision!r}: "
-                         f"{err.stderr.decode(errors='replace').strip()}") from None
+    except (OSError, subprocess.CalledProcessError) as err:
+        detail = err.stderr.decode(errors="replace").strip() if hasattr(err, "stderr") and err.stderr else err
+        raise SystemExit(f"dozor lexicon diff: git cannot export {path}/ at {revision!r}: {detail}; "
+                         f"compare two folders with --old DIR --new DIR instead") from None
     with tarfile.open(fileobj=BytesIO(data)) as tar:
         tar.extractall(into, filter="data")
-    return into / "lexicons"
+    return into / path
+
+
+def work_tree(folder: Path) -> tuple[Path, str]:
+    """The git work tree holding `folder` and the folder's path inside it: the maintainer's
+    clone, wherever DOZOR_LEXICONS points (the code's own repo otherwise)."""
+    try:
+        top = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return Path(__file__).resolve().parents[2], "lexicons"
+    return Path(top), folder.resolve().relative_to(Path(top).resolve()).as_posix()
 
 
 def measure(folder: Path, texts: list[str]) -> dict:
@@ -104,10 +116,12 @@ def diff(old: dict, new: dict, texts: list[str]) -> list[str]:
 
 def main(against: str = "HEAD", old_dir: Path | None = None, new_dir: Path | None = None,
          extra: Path | None = None) -> int:
-    repo = Path(__file__).resolve().parents[2]
     with tempfile.TemporaryDirectory() as tmp:
-        old_folder = old_dir or export(against, repo, Path(tmp))
         new_folder = new_dir or lexicon_root()
+        old_folder = old_dir
+        if old_folder is None:
+            repo, path = work_tree(new_folder)
+            old_folder = export(against, repo, Path(tmp), path)
         texts = corpus(extra, [old_folder, new_folder])
         print(f"comparing lexicons over the pymorphy3 dictionary and {len(texts):,} sample lines…",
               file=sys.stderr)
