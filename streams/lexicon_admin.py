@@ -16,6 +16,7 @@ from filters.shadow import report
 
 from . import topics
 from .broker import create_topics
+from .lexicons import latest, read_topic
 
 
 def say(text: str) -> None:
@@ -63,25 +64,8 @@ def send(bootstrap: str, record: dict) -> None:
 
 
 def published(bootstrap: str) -> dict[str, dict]:
-    """The newest record of each mode on the lexicon topic."""
-    from .service import consumer
-
-    latest: dict[str, dict] = {}
-    reader = consumer(bootstrap, topics.LEXICONS, from_beginning=True)
-    try:
-        for rec in reader:
-            try:
-                record = json.loads(rec.value)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("mode") in bundles.MODES:
-                latest["shadow" if record["mode"] == "shadow-off" else record["mode"]] = record
-                shadow = latest.get("shadow")
-                if record["mode"] == "live" and shadow and shadow.get("version") == record["version"]:
-                    del latest["shadow"]            # the candidate went live: shadow mode is over
-    finally:
-        reader.close()
-    return latest
+    """The newest live and shadow records on the lexicon topic (as the workers read it)."""
+    return latest(read_topic(bootstrap)[0])
 
 
 def promote(bootstrap: str) -> int:

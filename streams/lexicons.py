@@ -29,7 +29,7 @@ from filters.shadow import disagreement
 from . import topics
 
 log = logging.getLogger("dozor.lexicons")
-CATCH_UP_LIMIT = 30.0          # seconds a starting worker waits for the topic before going on
+CATCH_UP_LIMIT = 30.0          # seconds a starting worker may take to read the lexicon topic
 
 
 class Lexicons:
@@ -38,7 +38,7 @@ class Lexicons:
     def __init__(self, live: Ruleset, cache: Path):
         self.live, self.shadow = live, None
         self.cache = cache
-        self.ready = asyncio.Event()
+        self.offset = 0                 # the next record of the lexicon topic to read
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.compared = 0
         self.disagreements: list[dict] = []
@@ -68,45 +68,100 @@ class Lexicons:
                 "live_version": self._live.version, "candidate_version": self._shadow.version}
 
     # -- the feed's side
-    async def apply(self, record: dict) -> str:
-        """Apply one bundle; returns what happened, for the log."""
+    def adopt(self, record) -> str:
+        """Apply one bundle now (at start-up, before any message is judged)."""
+        return self._swap(record, self._prepare(record))
+
+    async def apply(self, record) -> str:
+        """Apply one bundle while the stream runs: compiled and checked in a thread, swapped here,
+        so the agent sees either version whole at its next batch."""
+        return self._swap(record, await asyncio.to_thread(self._prepare, record))
+
+    def _prepare(self, record) -> Ruleset | str:
+        """The checked Ruleset the bundle holds, or why there is nothing to apply."""
         try:
             bundle = bundles.check(record)
         except bundles.BundleError as err:
             return f"lexicon bundle ignored: {err}"
         mode, version = bundle["mode"], bundle.get("version", "")
         if mode == "shadow-off":
-            if self.shadow is None:
-                return "shadow mode already off"
-            self.shadow, self.compared = None, 0
-            return "shadow mode off"
+            return "shadow mode off" if self.shadow is not None else "shadow mode already off"
         if mode == "shadow" and version == self.live.version:
             return f"lexicon {version} is already live: not run in shadow"
         current = self.live if mode == "live" else self.shadow
         if current is not None and current.version == version:
             return f"lexicon {version} already in force ({mode})"
         try:
-            folder = await asyncio.to_thread(bundles.unpack, bundle, self.cache)
-            new = await asyncio.to_thread(rulesets.load, folder, True)
+            return rulesets.load(bundles.unpack(bundle, self.cache), validate=True)
         except LexiconRefused as err:
             return f"REFUSED {mode} {err}"
-        if mode == "live":
+
+    def _swap(self, record: dict, new: Ruleset | str) -> str:
+        if isinstance(new, str):
+            if new == "shadow mode off":
+                self.shadow, self.compared = None, 0
+            return new
+        if record["mode"] == "live":
             self.live = new
-            if self.shadow is not None and self.shadow.version == version:
+            if self.shadow is not None and self.shadow.version == new.version:
                 self.shadow, self.compared = None, 0        # the candidate went live: shadow done
-            return f"lexicon {version} live (published {bundle.get('published_at')} by {bundle.get('by')})"
+            return f"lexicon {new.version} live (published {record.get('published_at')} by {record.get('by')})"
         self.shadow, self.compared = new, 0
-        return f"lexicon {version} running in shadow beside {self.live.version}"
+        return f"lexicon {new.version} running in shadow beside {self.live.version}"
 
 
-def _log(what: str) -> None:
+def say(what: str) -> None:
     (log.error if what.startswith("REFUSED") else log.info)(what)
 
 
+def latest(records: list[dict]) -> dict[str, dict]:
+    """The newest live and shadow records of the topic, in order; promoting a candidate
+    (publishing its version live) ends its shadow run."""
+    out: dict[str, dict] = {}
+    for record in records:
+        if not isinstance(record, dict) or record.get("mode") not in bundles.MODES:
+            continue
+        out["shadow" if record["mode"] == "shadow-off" else record["mode"]] = record
+        shadow = out.get("shadow")
+        if record["mode"] == "live" and shadow and shadow.get("version") == record.get("version"):
+            del out["shadow"]
+    return out
+
+
+def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[dict], int]:
+    """Every record of the lexicon topic, and the offset after the last one."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    tp = TopicPartition(topics.LEXICONS, 0)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             fetch_max_wait_ms=100)
+    try:
+        consumer.assign([tp])
+        consumer.seek_to_beginning(tp)
+        end = consumer.end_offsets([tp])[tp]
+        records, deadline = [], time.monotonic() + timeout
+        while consumer.position(tp) < end:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topics.LEXICONS} not read to its end ({end} records) in {timeout:.0f} s")
+            for batch in consumer.poll(500).values():
+                records += [r for r in (_decode(rec.value) for rec in batch) if r is not None]
+        return records, end
+    finally:
+        consumer.close()
+
+
+def catch_up(holder: Lexicons, bootstrap: str) -> None:
+    """Before the worker judges anything: apply the versions in force on the topic, so a
+    restarted or added worker never judges with a stale one."""
+    records, holder.offset = read_topic(bootstrap)
+    for record in latest(records).values():
+        say(holder.adopt(record))
+    log.info("lexicon %s in force%s", holder.live.version,
+             f", {holder.shadow.version} in shadow" if holder.shadow else "")
+
+
 async def follow(holder: Lexicons, bootstrap: str, fetch_wait_ms: int) -> None:
-    """Read dozor.lexicons from the start, apply the newest live and shadow versions, then
-    every new bundle as it comes. The agent waits for `ready` before its first batch, so a
-    restarted worker never judges with a stale version."""
+    """Apply every bundle published after `holder.offset`, as it comes."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     tp = TopicPartition(topics.LEXICONS, 0)
@@ -115,32 +170,14 @@ async def follow(holder: Lexicons, bootstrap: str, fetch_wait_ms: int) -> None:
     await consumer.start()
     try:
         consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        end = (await consumer.end_offsets([tp]))[tp]
-        deadline = time.monotonic() + CATCH_UP_LIMIT
-        latest: dict[str, dict] = {}
-        while await consumer.position(tp) < end and time.monotonic() < deadline:
-            for rec in (await consumer.getmany(tp, timeout_ms=500)).get(tp, []):
-                record = _decode(rec.value)
-                if record is not None:
-                    mode = "shadow" if record.get("mode") == "shadow-off" else record.get("mode")
-                    latest[mode] = record
-                    if mode == "live" and latest.get("shadow", {}).get("version") == record.get("version"):
-                        del latest["shadow"]        # promoted: the shadow run is over
-        for record in (latest.get("live"), latest.get("shadow")):
-            if record is not None:
-                _log(await holder.apply(record))
-        if await consumer.position(tp) < end:
-            log.error("dozor.lexicons not read to its end in %.0fs: judging with lexicon %s meanwhile",
-                      CATCH_UP_LIMIT, holder.live.version)
-        holder.ready.set()
+        consumer.seek(tp, holder.offset)
         while True:
             for rec in (await consumer.getmany(tp, timeout_ms=1000)).get(tp, []):
                 record = _decode(rec.value)
                 if record is not None:
-                    _log(await holder.apply(record))
+                    say(await holder.apply(record))
+                holder.offset = rec.offset + 1
     finally:
-        holder.ready.set()
         await consumer.stop()
 
 
@@ -148,7 +185,7 @@ def _decode(raw: bytes | None) -> dict | None:
     try:
         return json.loads(raw or b"")
     except ValueError:
-        log.error("dozor.lexicons: a record that is not JSON was ignored")
+        log.error("%s: a record that is not JSON was ignored", topics.LEXICONS)
         return None
 
 

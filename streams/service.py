@@ -28,6 +28,7 @@ def worker(settings: Settings) -> int:
     from filters.ruleset import LexiconRefused, default, gate
 
     from .app import build
+    from .lexicons import Lexicons, catch_up
 
     _log_to_stderr()
     problems = gate(default())
@@ -36,7 +37,14 @@ def worker(settings: Settings) -> int:
         return 1
     create_topics(settings.bootstrap, topics.ALL, settings.partitions)
     create_topics(settings.bootstrap, [topics.LEXICONS], 1)
-    app = build(settings)
+    # the versions in force are applied before Faust starts: an agent that waited for them
+    # while Faust fetched and recovered tables was seen to skip records (the SIGKILL test)
+    held = Lexicons(default(), settings.data_dir / "lexicons")
+    try:
+        catch_up(held, settings.bootstrap)
+    except TimeoutError as err:
+        say(f"dozor: {err}; starting with lexicon {held.live.version}, later versions still apply")
+    app = build(settings, held)
     try:
         faust.Worker(app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
                      override_logging=False).execute_from_commandline()
@@ -56,6 +64,13 @@ def _log_to_stderr() -> None:
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         log.propagate = False
+    root = logging.getLogger()
+    if not root.handlers:
+        # Faust reports a crashed agent through logging; without a handler nobody would see it
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
 
 
 def run(settings: Settings, demo: bool = False) -> int:

@@ -10,12 +10,12 @@ from . import clock, lexicons, moderate, roster
 from .publish import Publisher
 
 
-def register(app, settings) -> None:
+def register(app, settings, held: Lexicons | None = None) -> None:
     t = app.dozor_tables
     # one engine per agent: each keeps its own pending writes between decide and commit
     policy = default_policy()
     out = Publisher(app)
-    held = Lexicons(default_lexicons(), settings.data_dir / "lexicons")
+    held = held or Lexicons(default_lexicons(), settings.data_dir / "lexicons")
     app.dozor_lexicons = held
     moderate.register(app, Engine(policy, t["participants"], t["due"], detect=held.detect, defer=True),
                       out, held)

@@ -16,6 +16,7 @@ import weakref
 
 from faust.streams import _current_event
 
+from ..app import flush_changelog
 from ..dispatch import InputError, apply
 from ..policy import commit
 
@@ -27,7 +28,6 @@ PROGRESS_EVERY = 5.0      # seconds between shadow-mode progress records
 def register(app, engine, out, lexicons) -> None:
     @app.agent(app.dozor_inbound, name="dozor-moderate")
     async def moderate(stream):
-        await lexicons.ready.wait()          # a restarted worker judges with the version in force
         progress_at = 0.0
         async for batch in stream.take_events(BATCH, within=WITHIN):
             lexicons.begin_batch()           # one lexicon version per batch: a reload lands between
@@ -61,3 +61,4 @@ def register(app, engine, out, lexicons) -> None:
                 finally:
                     _current_event.reset(token)
             engine.settle()
+            await flush_changelog(app)    # the batch is acked (its offsets committable) only after this

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from .. import topics
+from ..app import flush_changelog
 from ..dispatch import InputError, apply
 from ..policy import commit
 
@@ -27,3 +28,4 @@ def register(app, engine, out) -> None:
             await out.publish(fx, follow)
             commit(fx)
             engine.settle()
+            await flush_changelog(app)        # before the event is acked: see streams/app.py

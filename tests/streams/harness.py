@@ -119,7 +119,8 @@ class Worker:
         self.log.close()
 
     def tail_log(self) -> str:
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return Path(self.log.name).read_text(errors="replace")[-3000:]
 
 
