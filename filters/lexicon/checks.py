@@ -13,7 +13,7 @@ from pathlib import Path
 import regex
 
 from .. import morph
-from ..detectors.lexicon import CATEGORIES, LexiconDetector
+from ..detectors.lexicon import CATEGORIES
 from ..model import Message
 from ..normalise import fold
 from ..paths import lexicon_root

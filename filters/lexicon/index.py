@@ -9,7 +9,6 @@ dictionary words: reviewed, as a diff.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -143,7 +142,3 @@ def read_swept(folder: Path, index: Index) -> list[Entry]:
                            file=f"{folder.name}/{SWEPT}", line=lineno))
     return out
 
-
-@lru_cache(maxsize=None)
-def load_many(categories: tuple[str, ...]) -> Index:
-    return build_many(list(categories))

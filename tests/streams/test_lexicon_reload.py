@@ -5,7 +5,6 @@ same commands, on a lexicons folder kept in a git repository of its own (a fresh
 clone in miniature): add a word with examples → lint → test → diff → `dozor run`,
 already running, applies it without a restart and without dropping a message.
 """
-import json
 import os
 import re
 import shutil
