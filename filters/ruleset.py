@@ -34,13 +34,14 @@ VERSIONED = ("*.txt", "*.tsv")
 class LexiconRefused(ValueError):
     """A lexicon version that must not go live; `problems` says where and why."""
 
-    def __init__(self, version: str, problems: list):
+    def __init__(self, version: str, problems: list, outcome: str = "the one in force stays"):
         self.version, self.problems = version, problems
         shown = "\n  ".join(str(p) for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"lexicon version {version} refused, the one in force stays: "
-                         f"{len(problems)} problem(s); fix them and check with "
-                         f"`dozor lexicon lint` and `dozor lexicon test`:\n  {shown}{more}")
+        super().__init__(f"lexicon version {version} refused, {outcome}: "
+                         f"{len(problems)} problem(s); fix them and check with `dozor lexicon lint` and "
+                         f"`dozor lexicon test` (DOZOR_LEXICONS=<folder> for a folder other than the one "
+                         f"in force):\n  {shown}{more}")
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -82,18 +83,25 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
 
     With `validate`, raise LexiconRefused unless lint finds no error and every example
     behaves as written: this is what stands between an edit and a running worker."""
+    from .lexicon.checks import Problem
+
     folder = Path(folder) if folder else lexicon_root()
-    version = fingerprint(files(folder))
     try:
+        version = fingerprint(files(folder))
         index = build_many(list(CATEGORIES), {c: folder / c for c in CATEGORIES})
+        domains = read_domains(folder)
     except LexiconError as err:
-        from .lexicon.checks import Problem
         where, _, text = str(err).partition(": ")
-        raise LexiconRefused(version, [Problem("error", where, text)]) from None
+        raise LexiconRefused(_version(folder), [Problem("error", where, text)]) from None
+    except UnicodeDecodeError as err:      # saved as cp1251 («ANSI» in Notepad), not UTF-8
+        raise LexiconRefused(_version(folder), [Problem("error", str(folder), f"a file is not UTF-8 ({err}); "
+                                                        f"save it again as UTF-8")]) from None
+    except OSError as err:                 # a folder missing, a file gone mid-save
+        raise LexiconRefused(_version(folder), [Problem("error", str(folder), str(err))]) from None
     matcher = Matcher(index)
     # order matters once: hate reads what profanity and insult found («все они … дебилы»)
     dets = (profanity(matcher), insult(matcher), threat(matcher), hate(matcher), flood(matcher),
-            offtopic(matcher, read_domains(folder)), personal_data(matcher), quiet_hours())
+            offtopic(matcher, domains), personal_data(matcher), quiet_hours())
     ruleset = Ruleset(version, folder, index, matcher, dets)
     if validate:
         problems = gate(ruleset)
@@ -102,11 +110,25 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
     return ruleset
 
 
+def _version(folder: Path) -> str:
+    try:
+        return fingerprint(files(folder))
+    except OSError:
+        return "(unreadable)"
+
+
 def gate(ruleset: Ruleset) -> list:
-    """Every reason this version may not go live: lint errors, then failing examples."""
+    """Every reason this version may not go live: a category left empty, lint errors,
+    failing examples."""
     from .lexicon import checks
 
-    problems = [p for p in checks.lint_folder(ruleset.folder) if p.level == "error"]
+    problems = [checks.Problem("error", f"{c}/", f"no entries for {c}: every message would pass it unflagged; "
+                               f"a version must keep every category (delete entries, not the list)")
+                for c in CATEGORIES if not any(e.category == c for e in ruleset.index.entries)]
+    if not (ruleset.folder / "offtopic" / "domains.tsv").is_file():
+        problems.append(checks.Problem("error", "offtopic/domains.tsv", "missing: every link to a school "
+                                       "service would count as an unknown site"))
+    problems += [p for p in checks.lint_folder(ruleset.folder) if p.level == "error"]
     problems += [checks.Problem("error", f"{r.entry.file}:{r.line}", r.why)
                  for r in checks.run_examples(None, ruleset) if not r.ok]
     return problems

@@ -31,12 +31,13 @@ def disagreement(msg: Message, live: Verdict, candidate: Verdict) -> dict | None
     return record
 
 
-def report(records: list[dict], compared: int, limit: int = 5) -> list[str]:
-    """A reviewer's summary: how often the candidate disagrees, by category, with examples."""
+def report(records: list[dict], compared: int, limit: int = 5,
+           versions: tuple[str, str] | None = None) -> list[str]:
+    """A reviewer's summary: how often the candidate disagrees, by category, with examples.
+    `versions`: (live, candidate), when no disagreement names them."""
     if not records and not compared:
         return ["no shadow traffic yet: is a candidate published with `dozor lexicon publish --shadow`?"]
-    cand = records[-1]["candidate_version"] if records else "?"
-    live = records[-1]["live_version"] if records else "?"
+    live, cand = versions or (records[-1]["live_version"], records[-1]["candidate_version"])
     share = f" ({len(records) / compared:.1%})" if compared else ""
     lines = [f"candidate {cand} beside live {live}: {compared:,} messages compared, "
              f"{len(records)} disagree{share}"]

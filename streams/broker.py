@@ -99,19 +99,21 @@ class EmbeddedBroker:
         self.stop()
 
 
-def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None:
+def create_topics(bootstrap: str, names: Iterable[str], partitions: int, config: dict | None = None) -> None:
     """Create the topics that do not exist yet; an existing topic is left as it is."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    admin = None
     try:
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
         existing = set(admin.list_topics())
         for name in names:
             if name in existing:
                 continue
             try:
-                admin.create_topics([NewTopic(name, partitions, 1)])
+                admin.create_topics([NewTopic(name, partitions, 1, topic_configs=config or {})])
             except TopicAlreadyExistsError:
                 pass
     except KafkaError as err:
         raise BrokerError(f"cannot create topics on {bootstrap}: {err}") from None
     finally:
-        admin.close()
+        if admin is not None:
+            admin.close()

@@ -228,7 +228,7 @@ def cmd_replay(args) -> int:
     if tty:
         print(f"\r{n} decisions, {len(errors)} bad record(s)", file=sys.stderr)
     if held.shadow is not None:
-        for line in report(shadowed, held.compared):
+        for line in report(shadowed, held.compared, versions=(held.live.version, held.shadow.version)):
             print(line, file=sys.stderr)
     return 1 if errors else 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from filters.lexicon import bundle as bundles
@@ -16,7 +17,7 @@ from filters.shadow import report
 
 from . import topics
 from .broker import create_topics
-from .lexicons import latest, read_topic
+from .lexicons import LEXICON_TOPIC_CONFIG, checked_bundle, latest, read_topic
 
 
 def say(text: str) -> None:
@@ -24,28 +25,40 @@ def say(text: str) -> None:
 
 
 def main(args, bootstrap: str) -> int:
-    create_topics(bootstrap, [topics.LEXICONS], 1)
-    if args.action == "publish":
-        mode = "shadow" if args.shadow else "shadow-off" if args.shadow_off else "live"
-        return publish(bootstrap, args.dir or lexicon_root(), mode)
-    if args.action == "promote":
-        return promote(bootstrap)
-    if args.action == "status":
-        return status(bootstrap)
-    return shadow_report(bootstrap, args.limit)
+    from kafka.errors import KafkaError
+
+    try:
+        if args.action == "publish":
+            mode = "shadow" if args.shadow else "shadow-off" if args.shadow_off else "live"
+            return publish(bootstrap, args.dir or lexicon_root(), mode)
+        if args.action == "promote":
+            return promote(bootstrap)
+        if args.action == "status":
+            return status(bootstrap)
+        return shadow_report(bootstrap, args.limit)
+    except (KafkaError, TimeoutError, OSError) as err:
+        say(f"dozor lexicon {args.action}: cannot reach Kafka at {bootstrap}: {err!r}; is KAFKA_BOOTSTRAP "
+            f"right and the broker up (`dozor run` prints its address)?")
+        return 1
 
 
 def publish(bootstrap: str, folder: Path, mode: str) -> int:
     if mode != "shadow-off":
+        if not folder.is_dir():
+            say(f"dozor lexicon publish: {folder} is not a folder; --dir takes the lexicons folder "
+                f"(the one holding profanity/, insult/, …)")
+            return 2
         try:
-            ruleset = load(folder, validate=True)
+            record = checked_bundle(folder, mode)
         except LexiconRefused as err:
             say(f"dozor lexicon publish: {err}")
             return 1
-        say(f"lexicon {ruleset.version} from {folder}: lint and examples pass")
-    record = bundles.pack(folder, mode)
+        say(f"lexicon {record['version']} from {folder}: lint and examples pass")
+    else:
+        record = bundles.pack(folder, mode)
+    create_topics(bootstrap, [topics.LEXICONS], 1, LEXICON_TOPIC_CONFIG)
     send(bootstrap, record)
-    what = {"live": "workers switch to it within seconds; `dozor lexicon status` shows what is in force",
+    what = {"live": "workers switch to it within seconds; `dozor lexicon status` shows what is published",
             "shadow": "it now runs beside the live version; `dozor lexicon shadow-report` shows where "
                       "they disagree, `dozor lexicon promote` makes it live",
             "shadow-off": "shadow mode stops; the live version stays"}[mode]
@@ -74,6 +87,13 @@ def promote(bootstrap: str) -> int:
         say("dozor lexicon promote: no candidate is in shadow mode; publish one with "
             "`dozor lexicon publish --shadow --dir DIR`")
         return 1
+    try:                                    # the workers will check it again; say so now if they won't take it
+        bundles.check(candidate)
+        with tempfile.TemporaryDirectory() as tmp:
+            load(bundles.unpack(candidate, Path(tmp)), validate=True)
+    except (bundles.BundleError, LexiconRefused) as err:
+        say(f"dozor lexicon promote: the candidate {candidate.get('version')} cannot go live: {err}")
+        return 1
     send(bootstrap, candidate | {"mode": "live", "published_at": bundles.pack_time(),
                                  "by": f"promoted by {bundles.publisher()}"})
     say(f"promoted {candidate['version']} (shadow since {candidate['published_at']}) to live")
@@ -100,8 +120,12 @@ def shadow_report(bootstrap: str, limit: int) -> int:
     reader = consumer(bootstrap, topics.SHADOW, from_beginning=True)
     try:
         for rec in reader:
-            r = json.loads(rec.value)
-            records.append(r)
+            try:
+                r = json.loads(rec.value)
+            except ValueError:
+                continue
+            if isinstance(r, dict) and r.get("kind") in ("disagreement", "progress"):
+                records.append(r)
     finally:
         reader.close()
     if not records:
@@ -112,6 +136,7 @@ def shadow_report(bootstrap: str, limit: int) -> int:
     mine = [r for r in records if r.get("candidate_version") == version]
     for r in mine:          # each worker counts on its own: the latest count of each, summed
         compared[r["worker"]] = max(compared.get(r["worker"], 0), r["compared"])
-    for line in report([r for r in mine if r["kind"] == "disagreement"], sum(compared.values()), limit):
+    for line in report([r for r in mine if r["kind"] == "disagreement"], sum(compared.values()), limit,
+                       versions=(mine[-1]["live_version"], version) if mine else None):
         print(line)
     return 0

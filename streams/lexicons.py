@@ -29,6 +29,8 @@ from filters.shadow import disagreement
 from . import topics
 
 log = logging.getLogger("dozor.lexicons")
+# versions must outlive Kafka's default 7-day retention: a worker added next month reads them
+LEXICON_TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1"}
 CATCH_UP_LIMIT = 30.0          # seconds a starting worker may take to read the lexicon topic
 
 
@@ -51,8 +53,13 @@ class Lexicons:
     def detect(self, msg: Message) -> Verdict:
         verdict = self._live.check(msg)
         if self._shadow is not None:
+            try:          # a candidate must never cost a message its live decision
+                found = disagreement(msg, verdict, self._shadow.check(msg))
+            except Exception:
+                log.exception("shadow lexicon %s failed on %s; the live verdict stands",
+                              self._shadow.version, msg.message_id)
+                return verdict
             self.compared += 1
-            found = disagreement(msg, verdict, self._shadow.check(msg))
             if found is not None:
                 self.disagreements.append(found | {"worker": self.worker, "compared": self.compared})
         return verdict
@@ -92,9 +99,14 @@ class Lexicons:
         if current is not None and current.version == version:
             return f"lexicon {version} already in force ({mode})"
         try:
-            return rulesets.load(bundles.unpack(bundle, self.cache), validate=True)
+            new = rulesets.load(bundles.unpack(bundle, self.cache), validate=True)
         except LexiconRefused as err:
             return f"REFUSED {mode} {err}"
+        except Exception as err:            # a full disk, a file name the file system refuses…
+            return f"REFUSED {mode} lexicon {version}: cannot unpack or load it: {err!r}"
+        if new.version != version:          # what was checked must be what was published
+            return f"REFUSED {mode} lexicon {version}: its unpacked files hash to {new.version}"
+        return new
 
     def _swap(self, record: dict, new: Ruleset | str) -> str:
         if isinstance(new, str):
@@ -129,13 +141,16 @@ def latest(records: list[dict]) -> dict[str, dict]:
 
 
 def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[dict], int]:
-    """Every record of the lexicon topic, and the offset after the last one."""
+    """Every record of the lexicon topic, and the offset after the last one; TimeoutError
+    if it cannot be read to its end in `timeout` seconds."""
     from kafka import KafkaConsumer, TopicPartition
 
     tp = TopicPartition(topics.LEXICONS, 0)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                              fetch_max_wait_ms=100)
     try:
+        if not consumer.partitions_for_topic(topics.LEXICONS):
+            return [], 0                   # nothing was ever published
         consumer.assign([tp])
         consumer.seek_to_beginning(tp)
         end = consumer.end_offsets([tp])[tp]
@@ -152,10 +167,17 @@ def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[di
 
 def catch_up(holder: Lexicons, bootstrap: str) -> None:
     """Before the worker judges anything: apply the versions in force on the topic, so a
-    restarted or added worker never judges with a stale one."""
+    restarted or added worker never judges with a stale one. If the newest live version
+    is refused here (a newer dozor wrote it, say), the newest one that passes is used."""
     records, holder.offset = read_topic(bootstrap)
-    for record in latest(records).values():
-        say(holder.adopt(record))
+    for record in reversed([r for r in records if isinstance(r, dict) and r.get("mode") == "live"]):
+        what = holder.adopt(record)
+        say(what)
+        if not what.startswith("REFUSED"):
+            break
+    shadow = latest(records).get("shadow")
+    if shadow is not None:
+        say(holder.adopt(shadow))
     log.info("lexicon %s in force%s", holder.live.version,
              f", {holder.shadow.version} in shadow" if holder.shadow else "")
 
@@ -184,7 +206,7 @@ async def follow(holder: Lexicons, bootstrap: str, fetch_wait_ms: int) -> None:
 def _decode(raw: bytes | None) -> dict | None:
     try:
         return json.loads(raw or b"")
-    except ValueError:
+    except (ValueError, RecursionError):
         log.error("%s: a record that is not JSON was ignored", topics.LEXICONS)
         return None
 
@@ -202,16 +224,38 @@ async def watch(folder: Path, publish, interval: float = 1.0) -> None:
             version = seen
         if version != seen:
             try:
-                await asyncio.to_thread(rulesets.load, folder, True)
+                bundle = await asyncio.to_thread(checked_bundle, folder, "live", f"file watch on {folder}")
             except LexiconRefused as err:
                 log.error("edit in %s REFUSED, not published: %s", folder, err)
+            except Exception:                  # never let a bad edit stop the service
+                log.exception("edit in %s REFUSED, not published: cannot read it", folder)
             else:
                 try:
-                    await publish(bundles.pack(folder, "live", by=f"file watch on {folder}"))
+                    await publish(bundle)
                 except Exception as err:           # the broker away: try again on the next round
                     log.error("lexicon %s not published (%r); retrying", version, err)
                     await asyncio.sleep(interval)
                     continue
-                log.info("lexicon %s published from %s", version, folder)
+                log.info("lexicon %s published from %s", bundle["version"], folder)
             seen = version
         await asyncio.sleep(interval)
+
+
+def checked_bundle(folder: Path, mode: str, by: str | None = None) -> dict:
+    """Pack `folder` and put the bundle through exactly what a worker does with it (unpack,
+    compile, gate), so what was checked is what gets published."""
+    import tempfile
+
+    from filters.lexicon.checks import Problem
+
+    try:
+        bundle = bundles.pack(folder, mode, by)
+    except (OSError, UnicodeDecodeError) as err:
+        raise LexiconRefused("(unreadable)", [Problem("error", str(folder), str(err))]) from None
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            rulesets.load(bundles.unpack(bundle, Path(tmp)), validate=True)
+        except bundles.BundleError as err:       # e.g. a folder with no category in it
+            raise LexiconRefused(bundle.get("version") or "(empty)",
+                                 [Problem("error", str(folder), str(err))]) from None
+    return bundle

@@ -28,15 +28,15 @@ def worker(settings: Settings) -> int:
     from filters.ruleset import LexiconRefused, default, gate
 
     from .app import build
-    from .lexicons import Lexicons, catch_up
+    from .lexicons import LEXICON_TOPIC_CONFIG, Lexicons, catch_up
 
     _log_to_stderr()
     problems = gate(default())
     if problems:
-        say(f"dozor: {LexiconRefused(default().version, problems)}")
+        say(f"dozor: {LexiconRefused(default().version, problems, 'the worker does not start')}")
         return 1
     create_topics(settings.bootstrap, topics.ALL, settings.partitions)
-    create_topics(settings.bootstrap, [topics.LEXICONS], 1)
+    create_topics(settings.bootstrap, [topics.LEXICONS], 1, LEXICON_TOPIC_CONFIG)
     # the versions in force are applied before Faust starts: an agent that waited for them
     # while Faust fetched and recovered tables was seen to skip records (the SIGKILL test)
     held = Lexicons(default(), settings.data_dir / "lexicons")

@@ -9,11 +9,15 @@ edited on the way no longer matches its name and is refused on arrival.
 from __future__ import annotations
 
 import getpass
+import shutil
 import socket
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..ruleset import fingerprint, files
+import regex
+
+from ..ruleset import files, fingerprint
 
 MODES = ("live", "shadow", "shadow-off")
 
@@ -39,6 +43,10 @@ def publisher() -> str:
     return f"{getpass.getuser()}@{socket.gethostname()}"
 
 
+MAX_FILES, MAX_BYTES = 500, 4_000_000     # far above today's 31 files / 22 KB; Kafka caps a record anyway
+_NAME = regex.compile(r"[a-z][a-z0-9_\-]*/[^/\x00\\]{1,120}\.(?:txt|tsv)")
+
+
 def check(bundle) -> dict:
     """The bundle itself, if it is well-formed and its files hash to its version."""
     if not isinstance(bundle, dict) or bundle.get("mode") not in MODES:
@@ -50,11 +58,17 @@ def check(bundle) -> dict:
             isinstance(k, str) and isinstance(v, str) for k, v in got.items()):
         raise BundleError("bundle field 'files' must map 'category/file.txt' to the file's text")
     for name in got:
-        parts = name.split("/")
-        if len(parts) != 2 or parts[0] in ("", ".", "..") or parts[1] in ("", ".", "..") \
-                or not parts[1].endswith((".txt", ".tsv")):
+        # a category folder and a plain file name: nothing hidden (the version would not cover
+        # it), nothing that climbs out of the cache, nothing a file system chokes on
+        if not _NAME.fullmatch(name) or name.split("/")[1].startswith("."):
             raise BundleError(f"bundle file name {name!r} must be 'category/name.txt' or '.tsv'")
-    actual = fingerprint({k: v.encode("utf-8") for k, v in got.items()})
+    try:
+        encoded = {k: v.encode("utf-8") for k, v in got.items()}
+    except UnicodeEncodeError as err:
+        raise BundleError(f"bundle file text is not valid Unicode: {err}") from None
+    if len(encoded) > MAX_FILES or sum(map(len, encoded.values())) > MAX_BYTES:
+        raise BundleError(f"bundle too large: at most {MAX_FILES} files and {MAX_BYTES:,} bytes")
+    actual = fingerprint(encoded)
     if actual != bundle.get("version"):
         raise BundleError(f"bundle says version {bundle.get('version')!r} but its files hash to {actual}: "
                           f"damaged or edited after publishing; publish again with `dozor lexicon publish`")
@@ -62,17 +76,31 @@ def check(bundle) -> dict:
 
 
 def unpack(bundle: dict, into: Path) -> Path:
-    """Write the bundle's files under `into/<version>/` (once) and return that folder."""
+    """Write the bundle's files under `into/<version>/` (once) and return that folder.
+
+    Several workers on one host share the cache: each writes a folder of its own, checks
+    that it holds exactly the version, and only then renames it into place; a folder
+    already there (written the same way) is never deleted under another reader."""
     check(bundle)
-    folder = Path(into) / bundle["version"]
-    if not (folder / ".complete").exists():
-        tmp = Path(into) / f".{bundle['version']}.tmp"
+    into = Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    folder = into / bundle["version"]
+    if folder.is_dir() and fingerprint(files(folder)) == bundle["version"]:
+        return folder
+    tmp = Path(tempfile.mkdtemp(prefix=f".{bundle['version']}.", dir=into))
+    try:
         for name, text in bundle["files"].items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
-        (tmp / ".complete").touch()
-        if folder.exists():
-            import shutil
-            shutil.rmtree(folder)
-        tmp.rename(folder)
+        if fingerprint(files(tmp)) != bundle["version"]:
+            raise BundleError(f"the files of {bundle['version']} did not survive writing to {into}")
+        try:
+            tmp.rename(folder)
+        except OSError:               # another worker got there first, or a broken leftover
+            if not (folder.is_dir() and fingerprint(files(folder)) == bundle["version"]):
+                shutil.rmtree(folder, ignore_errors=True)     # nobody can use a broken one
+                tmp.rename(folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
     return folder

@@ -133,3 +133,86 @@ def test_a_worker_does_not_start_on_lexicons_that_fail_the_gate(copy):
                          text=True, timeout=60)
     assert run.returncode == 1
     assert "refused" in run.stderr and "insult/strong.txt:" in run.stderr and "'+' example" in run.stderr
+
+
+# ------------------------------------------------- what a worker must survive
+@pytest.mark.parametrize("name, text, why", [
+    ("_hidden/words.txt", "категория: insult\n", "must be 'category/name.txt'"),
+    (".git/words.txt", "категория: insult\n", "must be 'category/name.txt'"),
+    ("insult/bad\x00name.txt", "категория: insult\n", "must be 'category/name.txt'"),
+    ("insult/.hidden.txt", "категория: insult\n", "must be 'category/name.txt'"),
+    ("insult/extra.txt", "\ud800", "not valid Unicode"),
+    ("insult/huge.txt", "я" * 3_000_000, "too large"),
+])
+def test_a_bundle_a_worker_cannot_use_is_refused_with_a_reason(copy, name, text, why):
+    record = bundles.pack(copy, "live")
+    bad = record | {"files": record["files"] | {name: text}}
+    with pytest.raises(bundles.BundleError, match=why):
+        bundles.check(bad)
+
+
+@pytest.mark.parametrize("damage, why", [
+    (lambda f: [p.unlink() for p in (f / "threat").glob("*.txt")], "no entries for threat"),
+    (lambda f: (f / "offtopic/domains.tsv").unlink(), "offtopic/domains.tsv"),
+    (lambda f: (f / "insult/strong.txt").write_bytes("категория: insult\nдурак\n  + дурак\n".encode("cp1251")),
+     "not UTF-8"),
+])
+def test_the_gate_refuses_a_version_that_would_switch_a_category_off_or_cannot_be_read(copy, damage, why):
+    damage(copy)
+    with pytest.raises(LexiconRefused, match=why):
+        load(copy, validate=True)
+
+
+def test_workers_sharing_a_cache_never_break_each_others_copy(copy, tmp_path):
+    record = bundles.pack(copy, "live")
+    cache = tmp_path / "cache"
+    first = bundles.unpack(record, cache)
+    assert bundles.unpack(record, cache) == first                 # the second finds it whole
+    (first / "insult/strong.txt").unlink()                        # a leftover broken copy…
+    again = bundles.unpack(record, cache)                         # …is replaced, not trusted
+    assert load(again).version == record["version"]
+    assert [p.name for p in cache.iterdir()] == [record["version"]]   # no temporary folders left
+
+
+def test_a_bad_record_or_a_failing_candidate_never_stops_the_live_version(copy, tmp_path):
+    from streams.lexicons import Lexicons
+
+    held = Lexicons(default(), tmp_path / "cache")
+    record = bundles.pack(copy, "live")
+    assert "ignored" in held.adopt(record | {"files": {"x/../../a.txt": ""}})
+    assert held.adopt({"mode": "live", "version": "x", "files": {"insult/a.txt": "\ud800"}}).startswith(
+        "lexicon bundle ignored")
+    assert held.live is default()
+
+    class Broken:
+        version = "broken"
+
+        def check(self, message):
+            raise RuntimeError("a bug in the candidate")
+
+    held.shadow = Broken()
+    held.begin_batch()
+    verdict = held.detect(msg("какого х*я"))
+    assert [v.category for v in verdict.violations] == ["profanity"]   # the live verdict stands
+    assert held.take_disagreements() == []
+
+
+def test_a_starting_worker_takes_the_newest_live_version_it_accepts(copy, tmp_path, monkeypatch):
+    from streams import lexicons
+
+    append(copy, "insult/strong.txt", NEW_WORD)
+    good = bundles.pack(copy, "live")
+    append(copy, "insult/strong.txt", "\nбалбес\n")                 # no '+' example: refused
+    bad = bundles.pack(copy, "live")
+    monkeypatch.setattr(lexicons, "read_topic", lambda bootstrap: ([good, bad], 2))
+    held = lexicons.Lexicons(default(), tmp_path / "cache")
+    lexicons.catch_up(held, "unused")
+    assert held.live.version == good["version"] and held.offset == 2
+
+
+def test_publishing_checks_what_a_worker_would_receive(tmp_path):
+    from streams.lexicons import checked_bundle
+
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(LexiconRefused):
+        checked_bundle(tmp_path / "empty", "live")
