@@ -147,7 +147,7 @@ def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[di
 
     tp = TopicPartition(topics.LEXICONS, 0)
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             fetch_max_wait_ms=100)
+                             fetch_max_wait_ms=100, bootstrap_timeout_ms=10000)
     try:
         if not consumer.partitions_for_topic(topics.LEXICONS):
             return [], 0                   # nothing was ever published
