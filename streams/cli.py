@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                            help="do not write; exit 1 if swept.tsv is out of date")
     q = lsub.add_parser("diff", help="what an edit changes: dictionary words and sample lines whose "
                                      "verdict differs from a git revision (default HEAD) or a folder")
+    q.add_argument("versions", nargs="*", metavar="OLD [NEW]",
+                   help="two versions, each a lexicons folder or a git revision (default: HEAD and the "
+                        "working tree), e.g. `dozor lexicon diff HEAD~3` or `dozor lexicon diff old/ new/`")
     q.add_argument("--against", default="HEAD", help="git revision to compare with (default HEAD)")
     q.add_argument("--old", type=Path, help="compare this lexicons folder instead of a revision")
     q.add_argument("--new", type=Path, help="the new lexicons folder (default: the working tree)")
@@ -333,7 +336,14 @@ def cmd_lexicon(args) -> int:
         return _sweep(args.category, args.check)
     if args.action == "diff":
         from filters.lexicon import diff
-        return diff.main(args.against, args.old, args.new, args.corpus)
+        if len(args.versions) > 2:
+            print("dozor lexicon diff: give at most two versions, OLD and NEW", file=sys.stderr)
+            return 2
+        old, new = (args.versions + [None, None])[:2]
+        return diff.main(old if old and not Path(old).is_dir() else args.against,
+                         Path(old) if old and Path(old).is_dir() else args.old,
+                         Path(new) if new and Path(new).is_dir() else args.new, args.corpus,
+                         new_rev=new if new and not Path(new).is_dir() else None)
     if args.action in ("publish", "promote", "shadow-report", "status"):
         from streams import lexicon_admin
         return lexicon_admin.main(args, _bootstrap_or_exit(f"lexicon {args.action}"))

@@ -115,20 +115,20 @@ def diff(old: dict, new: dict, texts: list[str]) -> list[str]:
 
 
 def main(against: str = "HEAD", old_dir: Path | None = None, new_dir: Path | None = None,
-         extra: Path | None = None) -> int:
+         extra: Path | None = None, new_rev: str | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         new_folder = new_dir or lexicon_root()
-        old_folder = old_dir
-        if old_folder is None:
-            repo, path = work_tree(new_folder)
-            old_folder = export(against, repo, Path(tmp), path)
+        repo, path = work_tree(new_dir or lexicon_root())
+        if new_rev:
+            new_folder = export(new_rev, repo, Path(tmp) / "new", path)
+        old_folder = old_dir or export(against, repo, Path(tmp) / "old", path)
         texts = corpus(extra, [old_folder, new_folder])
         print(f"comparing lexicons over the pymorphy3 dictionary and {len(texts):,} sample lines…",
               file=sys.stderr)
         changes = diff(measure(old_folder, texts), measure(new_folder, texts), texts)
     for line in changes:
         print(line)
-    print(f"{len(changes)} change(s) between {old_dir or against} and {new_dir or 'the working tree'}",
+    print(f"{len(changes)} change(s) between {old_dir or against} and {new_dir or new_rev or 'the working tree'}",
           file=sys.stderr)
     return 0
 

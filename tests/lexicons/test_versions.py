@@ -216,3 +216,9 @@ def test_publishing_checks_what_a_worker_would_receive(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(LexiconRefused):
         checked_bundle(tmp_path / "empty", "live")
+
+
+def test_diff_takes_at_most_two_versions():
+    run = subprocess.run([sys.executable, "-m", "streams.cli", "lexicon", "diff", "a", "b", "c"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "at most two versions" in run.stderr
