@@ -12,14 +12,17 @@ def detectors() -> tuple[Detector, ...]:
     return default().detectors
 
 
-def check(message: Message, dets: tuple[Detector, ...] | None = None) -> Verdict:
-    if dets is None:
-        from .ruleset import default
+def check(message: Message) -> Verdict:
+    """The verdict of the lexicons in force."""
+    from .ruleset import default
 
-        return default().check(message)
+    return default().check(message)
+
+
+def run(message: Message, dets: tuple[Detector, ...], lexicon_version: str = "") -> Verdict:
     doc = Doc(message)
     for detector in dets:
         violation = detector(doc)
         if violation is not None:
             doc.found.append(violation)
-    return Verdict(message.message_id, tuple(doc.found))
+    return Verdict(message.message_id, tuple(doc.found), lexicon_version)

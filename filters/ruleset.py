@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .detectors.base import Detector, Doc
+from .detectors.base import Detector
 from .detectors.flood import flood
 from .detectors.lexicon import CATEGORIES, hate, insult, profanity, threat
 from .detectors.offtopic import offtopic, read_domains
@@ -27,6 +27,7 @@ from .lexicon.index import Index, build_many
 from .matcher import Matcher
 from .model import Message, Verdict
 from .paths import lexicon_root
+from .pipeline import run
 
 VERSIONED = ("*.txt", "*.tsv")
 
@@ -70,12 +71,7 @@ class Ruleset:
     detectors: tuple[Detector, ...] = field(repr=False)
 
     def check(self, message: Message) -> Verdict:
-        doc = Doc(message)
-        for detector in self.detectors:
-            violation = detector(doc)
-            if violation is not None:
-                doc.found.append(violation)
-        return Verdict(message.message_id, tuple(doc.found), self.version)
+        return run(message, self.detectors, self.version)
 
 
 def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
@@ -91,8 +87,7 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
         index = build_many(list(CATEGORIES), {c: folder / c for c in CATEGORIES})
         domains = read_domains(folder)
     except LexiconError as err:
-        where, _, text = str(err).partition(": ")
-        raise LexiconRefused(_version(folder), [Problem("error", where, text)]) from None
+        raise LexiconRefused(_version(folder), [Problem.of(err)]) from None
     except UnicodeDecodeError as err:      # saved as cp1251 («ANSI» in Notepad), not UTF-8
         raise LexiconRefused(_version(folder), [Problem("error", str(folder), f"a file is not UTF-8 ({err}); "
                                                         f"save it again as UTF-8")]) from None

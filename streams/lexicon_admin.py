@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 from filters.lexicon import bundle as bundles
 from filters.paths import lexicon_root
-from filters.ruleset import LexiconRefused, load
+from filters.ruleset import LexiconRefused
 from filters.shadow import report
 
 from . import topics
 from .broker import create_topics
-from .lexicons import LEXICON_TOPIC_CONFIG, checked_bundle, latest, read_topic
+from .lexicons import LEXICON_TOPIC_CONFIG, checked_bundle, gated, latest, read_topic
 
 
 def say(text: str) -> None:
@@ -88,10 +87,8 @@ def promote(bootstrap: str) -> int:
             "`dozor lexicon publish --shadow --dir DIR`")
         return 1
     try:                                    # the workers will check it again; say so now if they won't take it
-        bundles.check(candidate)
-        with tempfile.TemporaryDirectory() as tmp:
-            load(bundles.unpack(candidate, Path(tmp)), validate=True)
-    except (bundles.BundleError, LexiconRefused) as err:
+        gated(candidate)
+    except LexiconRefused as err:
         say(f"dozor lexicon promote: the candidate {candidate.get('version')} cannot go live: {err}")
         return 1
     send(bootstrap, candidate | {"mode": "live", "published_at": bundles.pack_time(),

@@ -242,20 +242,27 @@ async def watch(folder: Path, publish, interval: float = 1.0) -> None:
 
 
 def checked_bundle(folder: Path, mode: str, by: str | None = None) -> dict:
-    """Pack `folder` and put the bundle through exactly what a worker does with it (unpack,
-    compile, gate), so what was checked is what gets published."""
-    import tempfile
-
+    """Pack `folder` and put the bundle through exactly what a worker does with it, so
+    what was checked is what gets published."""
     from filters.lexicon.checks import Problem
 
     try:
         bundle = bundles.pack(folder, mode, by)
     except (OSError, UnicodeDecodeError) as err:
         raise LexiconRefused("(unreadable)", [Problem("error", str(folder), str(err))]) from None
+    return gated(bundle, str(folder))
+
+
+def gated(bundle: dict, where: str = "bundle") -> dict:
+    """`bundle`, if a worker would take it: unpacked, compiled and gated as a worker does."""
+    import tempfile
+
+    from filters.lexicon.checks import Problem
+
     with tempfile.TemporaryDirectory() as tmp:
         try:
             rulesets.load(bundles.unpack(bundle, Path(tmp)), validate=True)
         except bundles.BundleError as err:       # e.g. a folder with no category in it
             raise LexiconRefused(bundle.get("version") or "(empty)",
-                                 [Problem("error", str(folder), str(err))]) from None
+                                 [Problem("error", where, str(err))]) from None
     return bundle

@@ -6,7 +6,6 @@ decides whether they count (filters/shapes.py), as each lexicon file's headers s
 from __future__ import annotations
 
 from .. import shapes
-from ..lexicon.index import Index
 from ..matcher import Hit, Matcher
 from ..model import Evidence, Violation
 from .base import Doc
@@ -36,9 +35,9 @@ def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
 class LexiconDetector:
     """Flags words of one lexicon category; evidence names the entry, its file:line and the shape."""
 
-    def __init__(self, category: str, index: Index | None = None, matcher: Matcher | None = None):
+    def __init__(self, category: str, matcher: Matcher | None = None):
         self.name = self.category = category
-        self.matcher = matcher or (Matcher(index) if index is not None else shared_matcher())
+        self.matcher = matcher or shared_matcher()
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]

@@ -7,7 +7,6 @@ beside another. Links to school and education services
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import re
@@ -33,14 +32,9 @@ def read_domains(folder: Path | None = None) -> frozenset[str]:
                      if l.strip() and not l.startswith("#"))
 
 
-@lru_cache(maxsize=1)
-def allowed_domains() -> frozenset[str]:
-    return read_domains()
-
-
-def allowed(domain: str, domains: frozenset[str] | None = None) -> bool:
+def allowed(domain: str, domains: frozenset[str]) -> bool:
     domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in (allowed_domains() if domains is None else domains))
+    return any(domain == d or domain.endswith("." + d) for d in domains)
 
 
 class Offtopic:
@@ -49,7 +43,7 @@ class Offtopic:
 
     def __init__(self, matcher=None, domains: frozenset[str] | None = None):
         self.matcher = matcher or shared_matcher()
-        self.domains = allowed_domains() if domains is None else domains
+        self.domains = read_domains() if domains is None else domains
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == "offtopic"]

@@ -32,6 +32,12 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.where}: {self.level}: {self.text}"
 
+    @classmethod
+    def of(cls, err: LexiconError) -> "Problem":
+        """A LexiconError («file:line: what») as an error problem."""
+        where, _, text = str(err).partition(": ")
+        return cls("error", where, text)
+
 
 KNOWN_CATEGORIES = CATEGORIES + ("safe",)
 
@@ -46,8 +52,7 @@ def lint(category: str, index: Index | None = None, folder: Path | None = None) 
         try:
             index = build(category, folder)
         except LexiconError as err:
-            where, _, text = str(err).partition(": ")
-            return [Problem("error", where, text)]
+            return [Problem.of(err)]
     problems = (_entry_problems(index) + _unknown_categories(index, folder) + _unsafe_patterns(index)
                 + _shadowed(index) + _innocent_words(index))
     return sorted(problems, key=_position)
@@ -407,19 +412,8 @@ def lint_folder(folder) -> list[Problem]:
     """lint() for every category folder of a lexicons folder (a version about to go live),
     and the folders no category reads."""
     folder = Path(folder)
-    problems = lint_tree(folder)
-    for category in CATEGORIES:
-        sub = folder / category
-        if not sub.is_dir():
-            continue
-        try:
-            index = build(category, sub)
-        except LexiconError as err:
-            where, _, text = str(err).partition(": ")
-            problems.append(Problem("error", where, text))
-            continue
-        problems += lint(category, index, sub)
-    return problems
+    return lint_tree(folder) + [p for c in CATEGORIES if (folder / c).is_dir()
+                                for p in lint(c, folder=folder / c)]
 
 
 def explain(text: str, category: str = "profanity", index: Index | None = None) -> list[str]:
