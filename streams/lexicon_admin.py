@@ -6,7 +6,6 @@ sees a refusal at once, on their own screen; the worker checks again all the sam
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 from filters.lexicon import bundle as bundles
@@ -17,10 +16,7 @@ from filters.shadow import report
 from . import topics
 from .broker import create_topics
 from .lexicons import LEXICON_TOPIC_CONFIG, checked_bundle, gated, latest, read_topic
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+from .service import say
 
 
 def main(args, bootstrap: str) -> int:
