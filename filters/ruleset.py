@@ -70,8 +70,8 @@ class Ruleset:
     matcher: Matcher = field(repr=False)
     detectors: tuple[Detector, ...] = field(repr=False)
 
-    def check(self, message: Message) -> Verdict:
-        return run(message, self.detectors, self.version)
+    def check(self, message: Message, content_only: bool = False) -> Verdict:
+        return run(message, self.detectors, self.version, content_only)
 
 
 def load(folder: Path | None = None, validate: bool = False) -> Ruleset:

@@ -16,8 +16,16 @@ def main(argv: list[str] | None = None) -> int:
                                      "Moderation for Russian school group chats.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="verdicts for texts or JSONL messages; no broker needed")
+    p = sub.add_parser("check", help="verdicts for texts or JSONL messages; no broker needed",
+                       description="Verdicts for texts or JSONL messages; no broker needed. Texts given on the "
+                                   "command line are judged by their content only (words, not the time they "
+                                   "were sent) unless --at gives a send time; JSONL messages carry their own "
+                                   "sent_at and are judged whole, quiet hours included.")
     p.add_argument("texts", nargs="*", help="texts to check (each one is a message)")
+    p.add_argument("--at", metavar="TIME",
+                   help="judge the texts as if sent at TIME, quiet hours included: an ISO 8601 time with "
+                        "offset (2026-11-18T22:44:00+03:00) or HH:MM in the chat registry's default time "
+                        "zone (Europe/Moscow unless DOZOR_CHATS says otherwise)")
     p.add_argument("--jsonl", action="store_true",
                    help="read contract §1 messages as JSONL from stdin, write one verdict per line")
     p.add_argument("--file", type=Path, help="read JSONL messages from this file, readable output")
@@ -133,11 +141,41 @@ def cmd_check(args) -> int:
         print("dozor check: give texts to check, or --jsonl to read messages from stdin, "
               "or --demo for the bundled sample chat", file=sys.stderr)
         return 2
-    now = datetime.now(timezone.utc)
+    try:
+        at = _send_time(args.at) if args.at else None
+    except ValueError as err:
+        print(f"dozor check: --at {args.at!r}: {err}", file=sys.stderr)
+        return 2
     for i, text in enumerate(args.texts, 1):
-        msg = Message(f"arg-{i}", "cli", "cli", now, text)
-        _print_readable(msg, check(msg))
+        # without --at there is no send time to judge: any fixed moment will do, quiet hours are skipped
+        msg = Message(f"arg-{i}", "cli", "cli", at or _NO_TIME, text)
+        _print_readable(msg, check(msg, content_only=at is None))
     return 0
+
+
+_NO_TIME = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+
+
+def _send_time(value: str) -> datetime:
+    """`--at`: an ISO time with offset, or HH:MM on the clock of the registry's default zone."""
+    import re
+    from zoneinfo import ZoneInfo
+
+    from filters import registry
+
+    if re.fullmatch(r"\d{1,2}:\d{2}", value):
+        hour, minute = map(int, value.split(":"))
+        if hour > 23 or minute > 59:
+            raise ValueError("HH:MM must be a time of day, 00:00–23:59")
+        zone = registry.load()["defaults"].timezone
+        return datetime(2026, 1, 15, hour, minute, tzinfo=ZoneInfo(zone))
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("give an ISO 8601 time with offset, e.g. 2026-11-18T22:44:00+03:00, or HH:MM") from None
+    if moment.tzinfo is None:
+        raise ValueError("the time has no UTC offset; add +03:00 or Z, or give HH:MM")
+    return moment
 
 
 def _check_jsonl(src, dst) -> int:

@@ -140,11 +140,10 @@ def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
         if any(json.loads(r.value).get("chat_id") == probe["chat_id"] for batch in tail.poll(3000).values()
                for r in batch):
             break
-    first = datetime.fromisoformat(lines[0]["sent_at"])
-    start = datetime.now(timezone.utc) - timedelta(minutes=45)
+    shift = demo_shift([datetime.fromisoformat(m["sent_at"]) for m in lines], datetime.now(timezone.utc))
     say(f"demo: playing {len(lines)} messages of {path.name} (a parents' chat)…")
     for m in lines:
-        m = m | {"sent_at": (start + (datetime.fromisoformat(m["sent_at"]) - first)).isoformat()}
+        m = m | {"sent_at": (datetime.fromisoformat(m["sent_at"]) + shift).isoformat()}
         prod.send(topics.MESSAGES, key=m["chat_id"], value=m)
         say(f"  {m['sender_id']}: {m['text']}")
     prod.flush()
@@ -159,6 +158,14 @@ def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
     say(f"demo: {shown} decisions. The service keeps running: Ctrl-C to stop.")
     tail.close()
     prod.close()
+
+
+def demo_shift(times: list[datetime], now: datetime) -> timedelta:
+    """Whole days that bring the sample chat to the most recent past: its messages keep their time
+    of day (a morning chat stays a morning chat, with no quiet-hours reminders because the demo runs
+    in the evening), and none is dated in the future."""
+    days = (now - max(times)).days
+    return timedelta(days=days)
 
 
 def describe(d: dict) -> str:

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from streams.cli import _check_jsonl, main
 
 GOOD = {"message_id": "m-1", "chat_id": "c", "sender_id": "u", "sent_at": "2026-11-18T21:30:00+05:00"}
@@ -63,3 +65,40 @@ def test_the_installed_command_works():
                          input=json.dumps({**GOOD, "text": "pizdec"}), capture_output=True, text=True,
                          check=True).stdout
     assert json.loads(out)["violations"][0]["evidence"][0]["normalized"] == "пиздец"
+
+
+def test_check_texts_judge_content_only_unless_a_send_time_is_given(capsys):
+    # «Скипидар и кисти» at 22:44 used to be a quiet-hours reminder whenever the suite ran at night
+    assert main(["check", "Скипидар и кисти"]) == 0
+    assert "✓ arg-1" in capsys.readouterr().out
+    assert main(["check", "--at", "22:44", "Скипидар и кисти"]) == 0
+    out = capsys.readouterr().out
+    assert "quiet_hours" in out and "22:44 chat time" in out
+    assert main(["check", "--at", "2026-11-18T10:00:00+03:00", "Скипидар и кисти"]) == 0
+    assert "✓ arg-1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value,reason", [("25:00", "time of day"), ("завтра", "ISO 8601"),
+                                          ("2026-11-18T22:44:00", "no UTC offset")])
+def test_check_at_says_what_is_wrong(value, reason, capsys):
+    assert main(["check", "--at", value, "текст"]) == 2
+    assert reason in capsys.readouterr().err
+
+
+DEMO_NOW = [  # (what the case shows, now, the sample's first message after the shift)
+    ("evening run", "2026-12-01T22:30:00+03:00", "2026-12-01T08:02:00+05:00"),
+    ("early morning run", "2026-12-01T05:40:00+05:00", "2026-11-30T08:02:00+05:00"),
+    ("a sample dated in the future", "2026-11-10T12:00:00+05:00", "2026-11-10T08:02:00+05:00"),
+]
+
+
+@pytest.mark.parametrize("name,now,first", DEMO_NOW, ids=[c[0] for c in DEMO_NOW])
+def test_the_demo_keeps_the_sample_time_of_day_and_stays_in_the_past(name, now, first):
+    from datetime import datetime
+
+    from streams.service import SAMPLE, demo_shift
+
+    times = [datetime.fromisoformat(json.loads(l)["sent_at"]) for l in SAMPLE.read_text().splitlines() if l.strip()]
+    shift = demo_shift(times, datetime.fromisoformat(now))
+    assert times[0] + shift == datetime.fromisoformat(first)
+    assert max(times) + shift <= datetime.fromisoformat(now)

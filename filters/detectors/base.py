@@ -29,5 +29,6 @@ class Doc:
 class Detector(Protocol):
     name: str
     category: str
+    # reads_time = True: judges when a message was sent, not what it says (quiet hours)
 
     def __call__(self, doc: Doc) -> Violation | None: ...

@@ -19,6 +19,7 @@ EXEMPT_ROLES = ("teacher", "admin")
 class QuietHours:
     """«23:15 в родительском чате» → reminder; «19:15», «21:00» → nothing. The chat's clock counts."""
     name = category = "quiet_hours"
+    reads_time = True          # the only detector that judges when, not what: skipped by content-only checks
 
     def __init__(self, start: time = time(7), end: time = time(21), kinds=("parents",)):
         self.start, self.end, self.kinds = start, end, frozenset(kinds)
