@@ -16,6 +16,21 @@ CATEGORIES = ("profanity", "insult", "hate", "threat", "offtopic", "flood",
 ROLES = ("student", "parent", "teacher", "admin")
 ATTACHMENT_KINDS = ("sticker", "image", "gif", "video", "audio", "voice", "file", "link")
 CHAT_KINDS = ("parents", "students", "staff", "subject", "channel")
+# How sure dozor is of a finding, most sure first. Only a `certain` finding is acted on by itself
+# (a strike, a deletion); `likely` and `possible` ones wait for a moderator (streams/policy/).
+#   certain  — the words leave no other reading: an obscene form, a card number that passes Luhn;
+#   likely   — the usual reading is a violation, but a person should look: «Корова, верни тетрадь»;
+#   possible — one weak sign, or words that are someone else's: a report, «тупой» next to nothing.
+CERTAINTIES = ("certain", "likely", "possible")
+
+
+def less_sure(a: str, b: str) -> str:
+    """The less sure of two certainties: a finding is as sure as its weakest reason."""
+    return max(a, b, key=CERTAINTIES.index)
+
+
+def surest(levels) -> str:
+    return min(levels, key=CERTAINTIES.index, default="possible")
 
 
 class MessageError(ValueError):
@@ -134,17 +149,19 @@ class Violation:
     severity: str
     evidence: tuple[Evidence, ...]
     explanation: str
-    urgent: bool = False        # hate and threats: a moderator is alerted at once
-    confidence: str | None = None   # high | medium | low, where a detector can be unsure
+    urgent: bool = False        # hate, threats, a report of either: a moderator is alerted at once
+    # how sure (CERTAINTIES); severity says how bad. A detector that forgets to say is not trusted.
+    certainty: str = "possible"
+    reported: bool = False      # someone else's words the sender reports or quotes: not the sender's own
 
     def to_dict(self) -> dict:
         out = {"category": self.category, "rule": self.rule, "severity": self.severity,
-               "evidence": [e.to_dict() for e in self.evidence],
+               "certainty": self.certainty, "evidence": [e.to_dict() for e in self.evidence],
                "explanation": self.explanation}
         if self.urgent:
             out["urgent"] = True
-        if self.confidence:
-            out["confidence"] = self.confidence
+        if self.reported:
+            out["reported"] = True
         return out
 
 

@@ -29,20 +29,22 @@ class Flood:
         msg, text = doc.message, doc.text
         kinds = [a.get("kind") for a in msg.attachments]
         if not text.strip() and kinds and all(k in EMPTY_KINDS for k in kinds):
-            return self._flag("flood.sticker", f"only a {kinds[0]}", (), "high")
+            return self._flag("flood.sticker", f"only a {kinds[0]}", (), "medium", "certain")
         if text.strip() and not _WORDY.search(text):
             return self._flag("flood.emoji", "only emoji or punctuation", (Evidence(0, len(text), text, "", "emoji"),),
-                              "high")
+                              "medium", "certain")
         if text.strip():
             empty = self._empty(doc, text)
             if empty:
-                return self._flag("flood.empty_talk", f"nothing but {empty}", self._evidence(doc), "medium")
+                # every word is a greeting, a wish, laughter, filler or a name: nothing else to read
+                return self._flag("flood.empty_talk", f"nothing but {empty}", self._evidence(doc), "low", "certain")
             return None
         for a in msg.attachments:       # a picture whose caption or file name is a greeting: a card
             caption = str(a.get("caption") or "") or _from_file_name(str(a.get("file_name") or ""))
             if a.get("kind") in CARD_KINDS and _WORDY.search(caption) and self._empty(Doc(msg), caption):
+                # a picture says more than its caption: a class photo «С праздником!» is not a card
                 return self._flag("flood.card", f"a greeting card («{a.get('caption') or a.get('file_name')}»)",
-                                  (), "medium")
+                                  (), "low", "likely")
         return None
 
     def _empty(self, doc: Doc, text: str) -> str | None:
@@ -63,10 +65,9 @@ class Flood:
         return tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
                      for h in scan(doc, self.matcher) if h.entry.category == "flood")
 
-    def _flag(self, rule: str, why: str, evidence, confidence: str) -> Violation:
-        # severity follows confidence: a lone sticker is surely flood, a greeting card less surely
-        return Violation("flood", rule, "medium" if confidence == "high" else "low", evidence,
-                         f"flood: {why} — empty talk litters the chat (003 §5.3)", confidence=confidence)
+    def _flag(self, rule: str, why: str, evidence, severity: str, certainty: str) -> Violation:
+        return Violation("flood", rule, severity, evidence,
+                         f"flood: {why} — empty talk litters the chat (003 §5.3)", certainty=certainty)
 
 
 def _from_file_name(name: str) -> str:

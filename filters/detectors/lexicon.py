@@ -5,9 +5,9 @@ decides whether they count (filters/shapes.py), as each lexicon file's headers s
 """
 from __future__ import annotations
 
-from .. import shapes
+from .. import homonyms, shapes
 from ..matcher import Hit, Matcher
-from ..model import Evidence, Violation
+from ..model import Evidence, Violation, less_sure, surest
 from .base import Doc
 
 _RANK = {"low": 0, "medium": 1, "high": 2}
@@ -38,20 +38,37 @@ class LexiconDetector:
     def __init__(self, category: str, matcher: Matcher | None = None):
         self.name = self.category = category
         self.matcher = matcher or shared_matcher()
+        # every lemma of this category, swept ones too: a homonym is another word than all of them
+        self.lemmas = frozenset(e.value for es in self.matcher.index.forms.values() for e in es
+                                if e.category == category and e.kind == "lemma") | frozenset(
+            e.value for e in self.matcher.index.entries if e.category == category and e.kind == "lemma")
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]
         if not hits:
             return None
-        kept = [(h, why) for h in hits if (why := self._counts(doc, h, hits)) is not None]
+        kept = [(h, why, self._certainty(doc, h, why)) for h in hits
+                if (why := self._counts(doc, h, hits)) is not None]
         if not kept:
             return None
         evidence = tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
-                         for h, _ in kept)
-        severity = max((h.entry.severity for h, _ in kept), key=_RANK.__getitem__)
-        words = ", ".join(f"«{h.text}» ({_why(h, why)})" for h, why in kept)
+                         for h, _, _ in kept)
+        severity = max((h.entry.severity for h, _, _ in kept), key=_RANK.__getitem__)
+        words = ", ".join(f"«{h.text}» ({_why(h, why)}; {sure})" for h, why, sure in kept)
         return Violation(self.category, f"{self.category}.lexicon", severity, evidence,
-                         f"{self.category}: {words}", urgent=self.category in URGENT)
+                         f"{self.category}: {words}", urgent=self.category in URGENT,
+                         certainty=surest(sure for _, _, sure in kept))
+
+    def _certainty(self, doc: Doc, hit: Hit, why: str) -> str:
+        """How sure a counted hit is: its file's ceiling (`уверенность:`), less when the shape
+        leaves room for another reading."""
+        e, sure = hit.entry, hit.entry.certainty
+        if self.category in MENTIONABLE and e.aim == "any" and "aimed at" not in why and "said " not in why:
+            # «дебил» said to someone is an insult for certain; «там одни дебилы» a person should read
+            sure = less_sure(sure, "likely")
+        if e.kind in ("lemma", "form") and homonyms.ambiguous(hit.normalized, e.kind, e.value, self.lemmas):
+            sure = less_sure(sure, "likely")        # «на суку»: the branch, perhaps
+        return sure
 
     def _counts(self, doc: Doc, hit: Hit, hits: list[Hit]) -> str | None:
         """'' or a reason when the hit counts here; None when its shape says it does not."""
@@ -62,6 +79,10 @@ class LexiconDetector:
             return None
         form = (f"in a threatening form ({' or '.join(' '.join(sorted(a)) for a in e.forms)})"
                 if e.forms else "")
+        if self.category in MENTIONABLE and e.aim == "any":
+            tokens = doc.tokens
+            i, j = shapes.token_at(tokens, hit.start), shapes.token_at(tokens, hit.end - 1)
+            return "; ".join(r for r in (form, shapes.aimed(text, tokens, i, j)) if r)
         if not (e.near or e.aim in ("person", "group")):
             return form
         tokens = doc.tokens

@@ -1,9 +1,9 @@
 """Material unrelated to learning (001 §3.2, §6.2): ads, earnings schemes, betting, chain
-letters, calls to vote, links to unknown sites. Confidence decides what happens: one
-signal is shown to the moderator (severity medium), two or more, or one strong one,
-is a confident ad to delete (severity high); a weak sign («по ссылке») counts only
-beside another. Links to school and education services
-(lexicons/offtopic/domains.tsv) are fine.
+letters, calls to vote, links to unknown sites. What is related to learning is a judgement,
+so dozor is never certain here: two signs or more, or one strong one, make a likely ad
+(severity high), one sign a possible one (severity medium); a moderator decides either
+(streams/policy/policies.toml). A weak sign («по ссылке») counts only beside another.
+Links to school and education services (lexicons/offtopic/domains.tsv) are fine.
 """
 from __future__ import annotations
 
@@ -57,11 +57,11 @@ class Offtopic:
             return None           # «материалы по ссылке»: a weak sign alone means nothing
         confident = signals >= 2 or any(h.entry.severity == "high" for h in hits)
         words = ", ".join(f"«{e.text}»" for e in evidence)
-        level = "high" if confident else "medium"
-        why = (f"offtopic: {words} — {'confident: ' if confident else 'for the moderator to review: '}"
-               f"{signals} sign(s) of material unrelated to learning (001 §3.2, §6.2)")
-        return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect", level,
-                         tuple(evidence), why, confidence=level)
+        why = (f"offtopic: {words} — {signals} sign(s) of material unrelated to learning "
+               f"(001 §3.2, §6.2)")
+        return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect",
+                         "high" if confident else "medium", tuple(evidence), why,
+                         certainty="likely" if confident else "possible")
 
 
 def offtopic(matcher=None, domains: frozenset[str] | None = None) -> Offtopic:

@@ -130,10 +130,14 @@ class PersonalData:
             return None
         evidence = tuple(Evidence(s, e, mask(v), mask(v), rule) for rule, s, e, v in found)
         what = ", ".join(dict.fromkeys(WHAT[r] for r, *_ in found))
+        # a number that passes its check digit, an e-mail or a phone is what it looks like; an
+        # address, a passport or a password found by words around it is a heuristic sign
         sure = any(r in VALID or r in ("personal_data.email", "personal_data.phone") for r, *_ in found)
+        certainty = "certain" if sure else "possible" if all(r == "personal_data.health" for r, *_ in found) \
+            else "likely"
         return Violation("personal_data", found[0][0], "high" if sure else "medium", evidence,
                          f"personal_data: {what} in the common chat (shown masked); "
-                         f"send it privately (003 §5.3, 001 §5.1)", confidence="high" if sure else "medium")
+                         f"send it privately (003 §5.3, 001 §5.1)", certainty=certainty)
 
 
 # matched on the lower-cased text: a case-insensitive alternation costs five times more in `re`

@@ -41,7 +41,7 @@ class QuietHours:
             return None
         return Violation("quiet_hours", "quiet_hours.window", "low", (),
                          f"quiet_hours: sent at {local:%H:%M} chat time ({name}); the chat is open "
-                         f"{self.start:%H:%M}–{self.end:%H:%M} (003 §5.3)")
+                         f"{self.start:%H:%M}–{self.end:%H:%M} (003 §5.3)", certainty="certain")
 
 
 def quiet_hours() -> QuietHours:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import regex
 
-from .. import morph
+from .. import homonyms, morph
 from ..detectors.lexicon import CATEGORIES
-from ..model import Message
+from ..model import Message, surest
 from ..normalise import fold
 from ..paths import lexicon_root
 from ..tokens import tokenize
@@ -84,7 +84,7 @@ def _entry_problems(index: Index) -> list[Problem]:
     for e in index.entries:
         if e.category == "safe":
             continue
-        if not any(x.kind == "hit" for x in e.examples):
+        if not any(x.kind in ("hit", "review") for x in e.examples):
             problems.append(Problem("error", e.source, f"entry {e.label!r} has no '+' example: "
                                     f"add a line '  + …' with a message it must catch"))
         if seen[_key(e)] > 1:
@@ -253,16 +253,10 @@ def _names(entries) -> str:
 
 
 # -------------------------------------------------------- innocent words
-_PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}     # names, places, brands
-
-
 def _innocent_words(index: Index) -> list[Problem]:
     """Forms an entry puts in the form table that the dictionary also reads as a different
-    word nobody meant to flag: «суку» of «сука» is also «сук», a branch.
-
-    pymorphy3's scores do not tell such words from noise («суки» as «сук» scores 0.17,
-    the made-up comparative «свиней» of «свиной» too), so readings are sorted out by
-    kind in _same_word, and a word the entry's examples use counts as looked at."""
+    word nobody meant to flag: «суку» of «сука» is also «сук», a branch (filters/homonyms.py);
+    a word the entry's examples use counts as looked at."""
     lemmas = {e.value for e in index.entries if e.kind == "lemma" and e.category != "safe"}
     flagged: dict[int, tuple[Entry, list[str]]] = {}
     for form, entries in index.forms.items():
@@ -271,65 +265,25 @@ def _innocent_words(index: Index) -> list[Problem]:
     lemmas |= {e.value for e, _ in flagged.values() if e.kind == "lemma"}     # swept words too
     problems = []
     for e, forms in flagged.values():
-        others = _homonyms(index, e, forms, lemmas)
+        others = _homonyms(index, e, forms, frozenset(lemmas))
         if others:
             problems.append(_innocent_problem(index, e, others))
     return problems
 
 
-def _homonyms(index: Index, e: Entry, forms: list[str], lemmas: set[str]) -> dict[str, tuple]:
+def _homonyms(index: Index, e: Entry, forms: list[str], lemmas: frozenset[str]) -> dict[str, tuple]:
     """The other words among `forms`: their lemma → (a reading of it, the forms it shares)."""
-    meant = _meant(e)
-    pos = next((p.tag.POS for p in _readings(e.value) if fold(p.normal_form) in meant), None)
     seen_in_examples = _example_words(index, e)
-    own = set(forms)
+    own = frozenset(forms)
     found: dict[str, tuple] = {}
     for form in forms:
-        if form in seen_in_examples or _comparative_of(form, meant):
+        if form in seen_in_examples:
             continue
-        for p in _readings(form):
-            other = fold(p.normal_form)
-            if other in meant or other in lemmas or _same_word(p, e.value, pos, own):
-                continue
-            _, shared = found.setdefault(other, (p, []))
+        for p in homonyms.others(form, e.kind, e.value, lemmas, own):
+            _, shared = found.setdefault(fold(p.normal_form), (p, []))
             if form not in shared:
                 shared.append(form)
     return found
-
-
-@lru_cache(maxsize=50_000)
-def _readings(word: str) -> tuple:
-    return tuple(p for p in morph.analyzer().parse(word) if p.is_known)
-
-
-def _meant(e: Entry) -> set[str]:
-    """The lemma an entry stands for: its own, or for a bare form the likeliest reading."""
-    readings = _readings(e.value)
-    if e.kind == "lemma" and any(fold(p.normal_form) == e.value for p in readings):
-        return {e.value}
-    return {fold(readings[0].normal_form)} if readings else {e.value}
-
-
-def _comparative_of(form: str, meant: set[str]) -> bool:
-    # «тупей», «глупей» are comparatives of the entry and verbs of the same root («тупеть»)
-    return any(p.tag.POS == "COMP" and fold(p.normal_form) in meant for p in _readings(form))
-
-
-def _same_word(p, value: str, pos: str | None, own: set[str]) -> bool:
-    """Readings that are the entry's own word again, or words a chat does not use as such."""
-    tag = p.tag
-    if tag.POS == "COMP" or _PROPER & tag.grammemes:
-        # comparatives made up for any adjective («свиней» of «свиной»), first names; and
-        # surnames, which the detectors read as names when capitalised (filters/shapes.py: surname)
-        return True
-    if tag.POS == "ADVB" and pos in ("ADJF", "ADJS"):
-        return True         # «тупо» of «тупой»
-    if tag.POS in ("ADJF", "ADJS", "PRTF", "PRTS"):
-        if pos == "NOUN" and value in {fold(f.word) for f in p.lexeme}:
-            return True     # an adjective used as a noun: «животное», «приезжий»
-        if pos == "INFN" and fold(p.normal_form) in own:
-            return True     # a participle the dictionary also lists as an adjective: «депортированный»
-    return False
 
 
 def _describe(p, shared: list[str]) -> str:
@@ -364,23 +318,31 @@ def _innocent_problem(index: Index, e: Entry, others: dict[str, tuple]) -> Probl
 @dataclass(frozen=True)
 class ExampleResult:
     entry: Entry
-    kind: str          # hit | miss | known_miss
+    kind: str          # hit | miss | review | known_miss
     text: str
     line: int
     flagged: bool
+    certainty: str | None = None     # how sure the verdict was, when flagged
 
     @property
     def ok(self) -> bool:
+        if self.kind == "hit":
+            return self.flagged
+        if self.kind == "review":
+            return self.flagged and self.certainty != "certain"
         # a known miss that is now caught fails too (strict xfail): promote it to '+'
-        return self.flagged if self.kind == "hit" else not self.flagged
+        return not self.flagged
 
     @property
     def id(self) -> str:
-        sign = {"hit": "+", "miss": "-", "known_miss": "?"}[self.kind]
+        sign = {"hit": "+", "miss": "-", "review": "~", "known_miss": "?"}[self.kind]
         return f"{self.entry.file}:{self.line} {sign} {self.text}"
 
     @property
     def why(self) -> str:
+        if self.kind == "review":
+            return (f"«{self.text}» must be caught and left to a moderator, and is "
+                    + ("not caught" if not self.flagged else "acted on as certain"))
         return {"hit": f"«{self.text}» must be caught and is not",
                 "miss": f"«{self.text}» must not be caught and is",
                 "known_miss": f"«{self.text}» is now caught: turn its '?' into '+'"}[self.kind]
@@ -403,8 +365,9 @@ def run_examples(category: str | None = None, ruleset=None) -> list[ExampleResul
             continue
         for ex in entry.examples:
             msg = Message("example", "lexicon", "maintainer", _T0, ex.text)
-            flagged = any(v.category == folder for v in ruleset.check(msg).violations)
-            results.append(ExampleResult(entry, ex.kind, ex.text, ex.line, flagged))
+            found = [v for v in ruleset.check(msg).violations if v.category == folder]
+            results.append(ExampleResult(entry, ex.kind, ex.text, ex.line, bool(found),
+                                         surest(v.certainty for v in found) if found else None))
     return results
 
 

@@ -17,6 +17,13 @@ File headers besides category and severity (all optional):
     адресат: группа               ← a group of people: counts only when demeaned («… не место»)
     формы: 1per futr | impr       ← only these grammatical forms («убью», «убей», not «убивает»)
     рядом: надо, нужно, пора      ← only with one of these words within three words
+    уверенность: точно            ← how sure a hit is at best: точно (certain: acted on by itself),
+                                    вероятно (likely) or возможно (possible): a moderator decides
+                                    (default вероятно: nothing is automatic unless a file says so)
+
+Examples: `+` must be caught (at any certainty), `-` must not be caught at all, `~` must be
+caught but left to a moderator (not certain: «сына обозвали тупицей» is a report, not an
+insult by the sender), `?` a known miss.
 
 Parsing never guesses: a line it cannot read is a LexiconError naming file:line.
 """
@@ -29,10 +36,11 @@ import regex
 
 HEADERS = {"категория": "category", "серьёзность": "severity", "серьезность": "severity",
            "примеры": "examples", "описание": "description", "адресат": "aim", "формы": "forms",
-           "рядом": "near"}
+           "рядом": "near", "уверенность": "certainty"}
 AIMS = {"любой": "any", "нужен": "person", "группа": "group", "маркер": "marker", "заполнитель": "filler"}
 SEVERITIES = ("low", "medium", "high")
-EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "?": "known_miss"}
+EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "~": "review", "?": "known_miss"}
+CERTAINTY = {"точно": "certain", "вероятно": "likely", "возможно": "possible"}
 
 
 class LexiconError(ValueError):
@@ -41,7 +49,7 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True)
 class Example:
-    kind: str        # hit | miss | known_miss
+    kind: str        # hit | miss | review | known_miss
     text: str
     line: int
 
@@ -59,6 +67,7 @@ class Entry:
     aim: str = "any"                                       # any | person | group | marker
     forms: tuple[frozenset[str], ...] = ()                 # alternatives of grammemes, e.g. {1per, futr}
     near: frozenset[str] = frozenset()                     # words one of which must be close by
+    certainty: str = "likely"                              # the surest a hit of this entry can be
 
     @property
     def source(self) -> str:
@@ -100,7 +109,7 @@ def parse(path: Path, name: str | None = None) -> LexiconFile:
             sign, _, example = body.partition(" ")
             if sign not in EXAMPLE_SIGNS or not example.strip():
                 raise LexiconError(f"{where}: an indented line must be an example starting with "
-                                   f"'+ ', '- ' or '? ', got {body!r}")
+                                   f"'+ ', '- ', '~ ' or '? ', got {body!r}")
             if not entries:
                 raise LexiconError(f"{where}: example {body!r} comes before any entry")
             entries[-1].examples.append(Example(EXAMPLE_SIGNS[sign], example.strip(), lineno))
@@ -120,10 +129,15 @@ def parse(path: Path, name: str | None = None) -> LexiconFile:
     aim = headers.get("aim", "любой")
     if aim not in AIMS:
         raise LexiconError(f"{name}: 'адресат: {aim}' must be one of {', '.join(AIMS)}")
+    sure = headers.get("certainty", "вероятно")
+    if sure not in CERTAINTY:
+        raise LexiconError(f"{name}: 'уверенность: {sure}' must be one of {', '.join(CERTAINTY)} "
+                           f"(точно: acted on by itself; вероятно, возможно: a moderator decides)")
     forms = tuple(frozenset(alt.split()) for alt in headers.get("forms", "").split("|") if alt.strip())
     near = frozenset(w.strip().lower().replace("ё", "е") for w in headers.get("near", "").split(",") if w.strip())
     for e in entries:
         e.category, e.severity, e.aim, e.forms, e.near = category, severity, AIMS[aim], forms, near
+        e.certainty = CERTAINTY[sure]
     return LexiconFile(name, headers, entries)
 
 
