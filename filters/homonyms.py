@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from . import morph
 from .normalise import fold
+from .tokens import tokenize
 
 PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}     # names, places, brands
 
@@ -65,7 +66,23 @@ def others(form: str, kind: str, value: str, lemmas: frozenset[str], own: frozen
             and fold(p.normal_form) not in lemmas and not same_word(p, value, pos, own)]
 
 
+def rule_of(index, e):
+    """The root or prefix a swept word was found by; None for an entry of a file."""
+    if not e.file.endswith("/swept.tsv"):
+        return None
+    return next((r for r in index.root_match(e.value) if r.category == e.category), None)
+
+
+def vouched(index, e) -> frozenset[str]:
+    """The words the entry's examples use (for a swept word: its root's examples): a maintainer
+    who wrote «+ вот суки» has looked at «суки» and meant it."""
+    rule = rule_of(index, e)
+    examples = e.examples + (rule.examples if rule else [])
+    return frozenset(fold(t.text) for x in examples for t in tokenize(x.text))
+
+
 @lru_cache(maxsize=20_000)
 def ambiguous(form: str, kind: str, value: str, lemmas: frozenset[str]) -> bool:
-    """The runtime question, cached per hit form: is this hit maybe another word?"""
+    """The runtime question, cached per hit form: is this hit maybe another word? (The detector
+    asks it only for forms no example of the entry vouches for: what lint warns about.)"""
     return bool(others(form, kind, value, lemmas, frozenset((form,))))

@@ -171,6 +171,15 @@ class Verdict:
     violations: tuple[Violation, ...] = ()
     lexicon_version: str = ""      # which word lists judged it: a decision can be traced to an edit
 
+    def masked(self, text: str) -> str:
+        """`text` with every personal datum this verdict found replaced by its masked evidence:
+        what may be quoted to a moderator or a chat."""
+        spans = sorted(((e.start, e.end, e.text) for v in self.violations if v.category == "personal_data"
+                        for e in v.evidence), reverse=True)
+        for start, end, shown in spans:
+            text = text[:start] + shown + text[end:]
+        return text
+
     def to_dict(self) -> dict:
         out = {"message_id": self.message_id,
                "violations": [v.to_dict() for v in self.violations]}

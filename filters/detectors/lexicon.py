@@ -42,6 +42,7 @@ class LexiconDetector:
         self.lemmas = frozenset(e.value for es in self.matcher.index.forms.values() for e in es
                                 if e.category == category and e.kind == "lemma") | frozenset(
             e.value for e in self.matcher.index.entries if e.category == category and e.kind == "lemma")
+        self._vouch: dict[int, frozenset[str]] = {}      # entry → words its examples use
 
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]
@@ -66,9 +67,16 @@ class LexiconDetector:
         if self.category in MENTIONABLE and e.aim == "any" and "aimed at" not in why and "said " not in why:
             # «дебил» said to someone is an insult for certain; «там одни дебилы» a person should read
             sure = less_sure(sure, "likely")
-        if e.kind in ("lemma", "form") and homonyms.ambiguous(hit.normalized, e.kind, e.value, self.lemmas):
-            sure = less_sure(sure, "likely")        # «на суку»: the branch, perhaps
+        if e.kind in ("lemma", "form") and hit.normalized not in self._vouched(e) \
+                and homonyms.ambiguous(hit.normalized, e.kind, e.value, self.lemmas):
+            sure = less_sure(sure, "likely")        # «на суку»: the branch, perhaps (lint warns of it)
         return sure
+
+    def _vouched(self, e) -> frozenset[str]:
+        key = id(e)
+        if key not in self._vouch:
+            self._vouch[key] = homonyms.vouched(self.matcher.index, e)
+        return self._vouch[key]
 
     def _counts(self, doc: Doc, hit: Hit, hits: list[Hit]) -> str | None:
         """'' or a reason when the hit counts here; None when its shape says it does not."""

@@ -291,16 +291,11 @@ def _describe(p, shared: list[str]) -> str:
 
 
 def _rule_of(index: Index, e: Entry) -> Entry | None:
-    """The root or prefix a swept word was found by; None for an entry of a file."""
-    if not e.file.endswith("/" + SWEPT):
-        return None
-    return next((r for r in index.root_match(e.value) if r.category == e.category), None)
+    return homonyms.rule_of(index, e)
 
 
 def _example_words(index: Index, e: Entry) -> set[str]:
-    rule = _rule_of(index, e)
-    examples = e.examples + (rule.examples if rule else [])
-    return {fold(t.text) for x in examples for t in tokenize(x.text)}
+    return set(homonyms.vouched(index, e))
 
 
 def _innocent_problem(index: Index, e: Entry, others: dict[str, tuple]) -> Problem:

@@ -37,3 +37,12 @@ def test_z_offset_and_unknown_fields_are_fine():
 def test_a_sticker_needs_no_text():
     msg = Message.from_dict({**GOOD, "text": "", "attachments": [{"kind": "sticker"}]})
     assert msg.attachments[0]["kind"] == "sticker"
+
+
+def test_a_verdict_masks_the_personal_data_it_found_in_a_text_it_quotes():
+    from filters import check
+
+    text = "Простите меня все. Мой номер 8 916 123-45-67, почта petrov1980@yandex.ru"
+    shown = check(Message.from_dict({**GOOD, "text": text})).masked(text)
+    assert shown.startswith("Простите меня все. Мой номер ") and "123-45" not in shown and "petrov1980" not in shown
+    assert "-67" in shown and "@yandex.ru" in shown
