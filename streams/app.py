@@ -93,7 +93,7 @@ def build(settings: Settings, lexicons=None) -> DozorApp:
                          value_serializer="raw", partitions=settings.partitions)
 
     app.dozor_topics = {name: raw(name) for name in topics.ALL}
-    app.dozor_inbound = raw(topics.MESSAGES, topics.COMMANDS, topics.TICKS)
+    app.dozor_inbound = raw(topics.MESSAGES, topics.COMMANDS, topics.TICKS, topics.MEMBERSHIP)
     app.dozor_tables = {
         # keyed "chat|user", always written from the chat's partition (co-partitioned with the topics)
         "participants": app.Table("participants", default=None, partitions=settings.partitions),

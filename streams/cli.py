@@ -214,7 +214,8 @@ def _print_readable(msg, verdict) -> None:
         return
     print(f"✗ {msg.message_id}  «{text}»")
     for v in verdict.violations:
-        print(f"    {v.category} ({v.severity}, {v.rule}{', URGENT' if v.urgent else ''})")
+        print(f"    {v.category} ({v.severity}, {v.certainty}, {v.rule}{', reported' if v.reported else ''}"
+              f"{', URGENT' if v.urgent else ''})")
         for e in v.evidence:
             read = "" if e.normalized.lower() == e.text.lower() else f" read as «{e.normalized}»"
             print(f"      «{e.text}» at {e.start}–{e.end}{read}: entry {e.entry}" + (f", {e.source}" if e.source else ""))
@@ -426,6 +427,8 @@ def _test(category: str | None) -> int:
     failed = [r for r in results if not r.ok]
     for r in failed:
         why = {"hit": "not caught", "miss": "caught but must not be",
+               "review": "must be caught and left to a moderator" + (
+                   ", but is acted on as certain" if r.flagged else ", and is not caught"),
                "known_miss": "now caught: turn '?' into '+'"}[r.kind]
         print(f"FAIL {r.id}: {why}")
     for name in [category] if category else CATEGORIES:

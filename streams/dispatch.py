@@ -10,7 +10,7 @@ from datetime import datetime
 from filters import Message, MessageError
 
 from . import topics
-from .policy import Effects, Engine, commands, roster
+from .policy import Effects, Engine, commands, membership, roster
 from .policy.records import parse_time
 
 
@@ -30,19 +30,22 @@ def decode(raw: bytes | str | dict) -> dict:
     return data
 
 
-def apply(engine: Engine, topic: str, raw, partition: str = "0") -> tuple[Effects, list[dict]]:
-    """Effects of one record, and roster follow-ups (events for other users)."""
+def apply(engine: Engine, topic: str, raw, partition: str = "0") -> Effects:
+    """Effects of one record; records for dozor's own topics (roster follow-ups for other users,
+    membership events for chats) are in its `forward`."""
     data = decode(raw)
     try:
         if topic == topics.MESSAGES:
-            return engine.message(Message.from_dict(data), partition), []
+            return engine.message(Message.from_dict(data), partition)
         if topic == topics.COMMANDS:
-            return engine.command(commands.parse(data), partition), []
+            return engine.command(commands.parse(data), partition)
         if topic == topics.ROSTER:
             return engine.roster(roster.parse(data))
+        if topic == topics.MEMBERSHIP:
+            return engine.membership(membership.parse(data), partition)
         if topic == topics.TICKS:
-            return engine.tick(_tick_time(data), partition), []
-    except (MessageError, commands.CommandError, roster.RosterError) as err:
+            return engine.tick(_tick_time(data), partition)
+    except (MessageError, commands.CommandError, roster.RosterError, membership.MembershipError) as err:
         raise InputError(str(err)) from None
     raise InputError(f"dozor does not read topic {topic!r}")
 

@@ -64,11 +64,23 @@ def event_time(rec: Record) -> datetime | None:
 
 
 def apply(engine: Engine, rec: Record) -> Effects:
-    """One record through the engine, as a stream agent would; roster follow-ups at once."""
-    fx, follow = dispatch.apply(engine, rec.topic, rec.value)
-    for event in follow:
-        fx.extend(dispatch.apply(engine, topics.ROSTER, event)[0])
+    """One record through the engine, as the stream agents would, with what it forwards to dozor's
+    own topics (roster follow-ups, membership, «seen» writers) applied at once, in order."""
+    fx = dispatch.apply(engine, rec.topic, rec.value)
+    queue = list(fx.forward) + [(topics.ROSTER, seen(*m)) for m in fx.members]
+    fx.forward, fx.members = [], []
+    while queue:
+        topic, event = queue.pop(0)
+        more = dispatch.apply(engine, topic, event)
+        queue += list(more.forward) + [(topics.ROSTER, seen(*m)) for m in more.members]
+        more.forward, more.members = [], []
+        fx.extend(more)
     return fx
+
+
+def seen(user: str, chat: str, at: str) -> dict:
+    """The roster event a worker sends when someone first writes in a chat."""
+    return {"event_id": f"seen:{chat}:{user}", "kind": "seen", "user_id": user, "chat_id": chat, "at": at}
 
 
 def replay(lines: Iterable[str], engine: Engine | None = None, until: datetime | None = None,

@@ -10,6 +10,7 @@ COMMANDS = "moderation.commands"
 ROSTER = "chat.roster"
 DEADLETTER = "moderation.deadletter"
 TICKS = "dozor.ticks"          # internal: the clock, one record per partition per second
+MEMBERSHIP = "dozor.membership"  # internal: roster events a chat must know (joins with roles, leaves), keyed by chat
 
 # lexicon bundles, one partition, read whole by every worker; one topic per deployment
 # (several schools' deployments on one cluster may each run their own lexicons)
@@ -17,4 +18,4 @@ LEXICONS = os.environ.get("DOZOR_LEXICON_TOPIC") or "dozor.lexicons"
 SHADOW = "moderation.shadow"   # where a shadow candidate disagrees with the live lexicon
 
 CONTRACT = (MESSAGES, VIOLATIONS, DECISIONS, FLAGS, COMMANDS, ROSTER, DEADLETTER, SHADOW)
-ALL = CONTRACT + (TICKS,)          # keyed topics, DOZOR_PARTITIONS each; LEXICONS has one partition
+ALL = CONTRACT + (TICKS, MEMBERSHIP)          # keyed topics, DOZOR_PARTITIONS each; LEXICONS has one partition

@@ -35,7 +35,7 @@ def register(app, engine, out, lexicons) -> None:
             for event in batch:
                 msg = event.message
                 try:
-                    fx, _ = apply(engine, msg.topic, event.value, str(msg.partition))
+                    fx = apply(engine, msg.topic, event.value, str(msg.partition))
                 except InputError as err:
                     log.warning("dead letter %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, err)
                     acks.append(await out.deadletter(event, str(err)))

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from .. import topics
 from ..policy import Effects
+from ..replay import seen
 
 
 def _json(value: dict) -> bytes:
@@ -24,13 +25,13 @@ class Publisher:
     async def _send(self, topic: str, key: bytes | None, value: bytes):
         return await self.app.producer.send(topic, key, value, None, None, None)
 
-    async def publish(self, fx: Effects, follow: list[dict] = ()) -> None:
+    async def publish(self, fx: Effects) -> None:
         """Send everything, then await every acknowledgement: only then may state change."""
-        sends = await self.send(fx, follow)
+        sends = await self.send(fx)
         if sends:
             await asyncio.gather(*sends)
 
-    async def send(self, fx: Effects, follow: list[dict] = (), at: str = "") -> list:
+    async def send(self, fx: Effects) -> list:
         """Hand every record to the producer; returns the acknowledgements to wait for."""
         sends = []
         for d in fx.decisions:
@@ -39,12 +40,12 @@ class Publisher:
             sends.append(await self._send(topics.VIOLATIONS, v["chat_id"].encode(), _json(v)))
         for f in fx.flags:
             sends.append(await self._send(topics.FLAGS, f["chat_id"].encode(), _json(f)))
-        for user, chat in fx.members:
-            event = {"event_id": f"seen:{chat}:{user}", "kind": "seen", "user_id": user, "chat_id": chat,
-                     "at": at or datetime.now(timezone.utc).isoformat()}
-            sends.append(await self._send(topics.ROSTER, user.encode(), _json(event)))
-        for event in follow:
-            sends.append(await self._send(topics.ROSTER, event["user_id"].encode(), _json(event)))
+        for user, chat, at in fx.members:
+            sends.append(await self._send(topics.ROSTER, user.encode(), _json(seen(user, chat, at))))
+        for topic, event in fx.forward:
+            # roster follow-ups belong to their user's partition, membership events to their chat's
+            key = event["user_id"] if topic == topics.ROSTER else event["chat_id"]
+            sends.append(await self._send(topic, key.encode(), _json(event)))
         return sends
 
     async def shadow(self, record: dict):

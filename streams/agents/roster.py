@@ -17,7 +17,7 @@ def register(app, engine, out) -> None:
         async for event in stream.events():
             msg = event.message
             try:
-                fx, follow = apply(engine, topics.ROSTER, event.value, str(msg.partition))
+                fx = apply(engine, topics.ROSTER, event.value, str(msg.partition))
             except InputError as err:
                 await (await out.deadletter(event, str(err)))
                 continue
@@ -25,7 +25,7 @@ def register(app, engine, out) -> None:
                 log.exception("dead letter chat.roster[%s]@%s: internal error", msg.partition, msg.offset)
                 await (await out.deadletter(event, f"internal error, please report: {err!r}"))
                 continue
-            await out.publish(fx, follow)
+            await out.publish(fx)
             commit(fx)
             engine.settle()
             await flush_changelog(app)        # before the event is acked: see streams/app.py

@@ -3,9 +3,9 @@
 `Engine` holds no state of its own: it reads and writes the mappings it is given,
 plain dicts in replay and Faust tables in a worker, keyed exactly the same way:
 
-    participants["chat|user"] -> Participant dict   (strikes, block, request, timers)
+    participants["chat|user"] -> Participant dict   (strikes, reviews, block, request, timers, role)
     due[partition]            -> {"chat|user": earliest timer}   (what a tick must look at)
-    members[user]             -> {"chats": [...]}    (for roster removals)
+    members[user]             -> {"chats": {chat: {"via", "role", "pupils"}}, "parents": [...]}
 
 Flood windows are soft state (an in-memory dict per worker): after a restart they
 refill from new traffic; they can miss a flood in progress, never double a decision.
@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from datetime import datetime
 
-from filters import Message, check
+from filters import Message, check, registry
 
-from . import commands, flood, messages, roster, timers
+from . import commands, flood, membership, messages, roster, timers
 from .config import Policy, default as default_policy
 from .records import Effects, Participant, iso
 
@@ -50,28 +50,39 @@ class Engine:
 
     # ---------------------------------------------------------------- events
     def message(self, msg: Message, partition: str = "0") -> Effects:
-        window = self.windows.get(msg.chat_id)
-        window, extra = flood.on_message(window, msg, self.policy)
-        self.windows[msg.chat_id] = window
         key = participant_key(msg.chat_id, msg.sender_id)
         before = self._get(self.participants, key)
+        window = self.windows.get(msg.chat_id)
+        staff = before is not None and before.get("role") in flood.STAFF and before.get("member") == "joined"
+        window, extra, answering = flood.on_message(window, msg, self.policy, staff)
+        self.windows[msg.chat_id] = window
         p = Participant.from_dict(before) if before is not None else None
-        p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra)
-        if before is None or fx.decisions or fx.violations:
+        p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra, answering)
+        if before is None or fx.decisions or fx.violations or fx.flags or fx.touched:
             self._save(fx, key, p, partition)
         return self._done(fx)
 
     def command(self, cmd: dict, partition: str = "0") -> Effects:
         key = participant_key(cmd["chat_id"], cmd["user_id"])
         before = self._get(self.participants, key)
-        p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy)
+        who = self._get(self.participants, participant_key(cmd["chat_id"], cmd["by"]))
+        kind = (before or {}).get("chat_kind") or registry.settings(cmd["chat_id"]).kind
+        p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy, who, kind)
         self._save(fx, key, p, partition)
         return self._done(fx)
 
-    def roster(self, event: dict) -> tuple[Effects, list[dict]]:
-        member, fx, follow = roster.on_roster(self._get(self.members, event["user_id"]), event)
+    def membership(self, event: dict, partition: str = "0") -> Effects:
+        key = participant_key(event["chat_id"], event["user_id"])
+        before = self._get(self.participants, key)
+        p, fx = membership.on_membership(Participant.from_dict(before) if before else None, event, self.policy)
+        self._save(fx, key, p, partition)
+        return self._done(fx)
+
+    def roster(self, event: dict) -> Effects:
+        """Follow-ups for other users and for the chats are in the effects' `forward`."""
+        member, fx = roster.on_roster(self._get(self.members, event["user_id"]), event)
         fx.writes.append((self.members, event["user_id"], member))
-        return self._done(fx), follow
+        return self._done(fx)
 
     def tick(self, now: datetime, partition: str = "0") -> Effects:
         """Fire the timers due by `now` in one partition."""

@@ -8,10 +8,14 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from filters.model import CATEGORIES, CHAT_KINDS
+from filters.model import CATEGORIES, CERTAINTIES, CHAT_KINDS
 
 DEFAULT_FILE = Path(__file__).with_name("policies.toml")
-ACTIONS = ("delete", "remind", "flag")
+# what a finding leads to, by how sure dozor is of it (see policies.toml for each one's meaning)
+ACTED = ("strike", "delete", "remind")       # dozor acts alone: only on a certain (or confirmed) finding
+WAITING = ("hold", "review")                 # a moderator decides; "hold" deletes in the meantime
+TREATMENTS = ACTED + WAITING + ("ignore",)
+BLOCKS = ("auto", "propose")
 
 
 class PolicyError(ValueError):
@@ -21,19 +25,22 @@ class PolicyError(ValueError):
 @dataclass(frozen=True)
 class Category:
     name: str
-    action: str
-    strike: bool
+    treatments: dict[str, str]     # certainty → treatment
     urgent: bool
     rule: str
     reminder: str
-    confident_action: str | None = None   # what a high-severity (confident) finding gets instead
-    confident_strike: bool | None = None
 
-    def for_violation(self, severity: str) -> "Category":
-        if severity == "high" and self.confident_action:
-            return Category(self.name, self.confident_action, bool(self.confident_strike), self.urgent,
-                            self.rule, self.reminder)
-        return self
+    def treatment(self, certainty: str) -> str:
+        return self.treatments.get(certainty, "review")
+
+    @property
+    def confirmed(self) -> str:
+        """What a moderator's confirmation makes of a finding: what a certain one gets."""
+        return self.treatments["certain"]
+
+    @property
+    def strike(self) -> bool:
+        return self.confirmed == "strike"
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,13 @@ class Policy:
     max_block_days: int
     strike_window: timedelta
     objection_window: timedelta
+    review_window: timedelta
     handled_memory: int
     flood: dict[str, int]
     categories: dict[str, Category]
     chats: dict[str, frozenset[str]] = field(default_factory=dict)
+    block: str = "auto"                                        # the default for every chat
+    chat_blocks: dict[str, str] = field(default_factory=dict)  # per kind of chat
 
     def block_length(self, previous_blocks: int) -> timedelta:
         days = self.block_days[min(previous_blocks, len(self.block_days) - 1)]
@@ -54,6 +64,35 @@ class Policy:
 
     def applies(self, chat_kind: str, category: str) -> bool:
         return category in self.chats.get(chat_kind, self.chats["parents"])
+
+    def block_mode(self, chat_kind: str, chat_setting: str | None = None) -> str:
+        """"auto" or "propose" for a chat: the registry's word for it, then its kind's, then the default."""
+        return chat_setting or self.chat_blocks.get(chat_kind) or self.block
+
+
+def _category(name: str, c: dict, path: Path) -> Category:
+    where = f"{path}: [categories.{name}]"
+    if "action" in c or "confident_action" in c:
+        raise PolicyError(f"{where}: 'action'/'strike' were replaced by one line per certainty, e.g. "
+                          f'certain = "strike", likely = "review", possible = "review" (see the shipped '
+                          f"streams/policy/policies.toml)")
+    treatments = {}
+    for certainty in CERTAINTIES:
+        value = c.get(certainty, "review" if certainty != "certain" else None)
+        if value not in TREATMENTS:
+            raise PolicyError(f"{where}: {certainty} must be one of {', '.join(TREATMENTS)} (got {value!r})")
+        treatments[certainty] = value
+    if treatments["certain"] not in ACTED:
+        # a moderator's confirmation makes a finding certain: it must then lead somewhere
+        raise PolicyError(f"{where}: certain must be one of {', '.join(ACTED)}: it is also what a "
+                          f"moderator's confirmation leads to (got {treatments['certain']!r})")
+    for certainty in CERTAINTIES[1:]:
+        if treatments[certainty] in ("strike", "delete"):
+            # the rules: a strike or a deletion rests on a certain finding or a moderator's word
+            raise PolicyError(f"{where}: {certainty} = {treatments[certainty]!r} would punish on a finding "
+                              f"dozor is not sure of; use \"hold\" (delete until a moderator decides, no "
+                              f"strike), \"review\" or \"ignore\"")
+    return Category(name, treatments, bool(c.get("urgent")), c.get("rule", ""), c.get("reminder", ""))
 
 
 def load(path: Path | None = None, **overrides) -> Policy:
@@ -67,28 +106,28 @@ def load(path: Path | None = None, **overrides) -> Policy:
     for name, c in data.get("categories", {}).items():
         if name not in CATEGORIES:
             raise PolicyError(f"{path}: [categories.{name}] is not a category; use one of {', '.join(CATEGORIES)}")
-        if c.get("action") not in ACTIONS:
-            raise PolicyError(f"{path}: [categories.{name}] action must be one of {', '.join(ACTIONS)}")
-        if c.get("confident_action") not in (None, *ACTIONS):
-            raise PolicyError(f"{path}: [categories.{name}] confident_action must be one of {', '.join(ACTIONS)}")
-        cats[name] = Category(name, c["action"], bool(c.get("strike")), bool(c.get("urgent")),
-                              c.get("rule", ""), c.get("reminder", ""), c.get("confident_action"),
-                              c.get("confident_strike"))
+        cats[name] = _category(name, c, path)
     missing = set(CATEGORIES) - set(cats)
     if missing:
         raise PolicyError(f"{path}: no [categories.X] table for {', '.join(sorted(missing))}")
-    chats = {k: frozenset(v.get("categories", ())) for k, v in data.get("chats", {}).items()}
+    chat_tables = data.get("chats", {})
+    chats = {k: frozenset(v.get("categories", ())) for k, v in chat_tables.items()}
     if "parents" not in chats or set(chats) - set(CHAT_KINDS):
         raise PolicyError(f"{path}: [chats.*] must name kinds among {', '.join(CHAT_KINDS)}, parents included")
+    blocks = {k: v["block"] for k, v in chat_tables.items() if "block" in v}
+    for where, value in [("limits", limits.get("block", "auto"))] + [(f"chats.{k}", v) for k, v in blocks.items()]:
+        if value not in BLOCKS:
+            raise PolicyError(f'{path}: [{where}] block must be "auto" or "propose" (got {value!r})')
     settings = dict(
         block_after=int(limits.get("block_after", 4)),
         block_days=tuple(float(d) for d in limits.get("block_days", [7, 14, 30])),
         max_block_days=int(limits.get("max_block_days", 30)),
         strike_window=timedelta(days=float(limits.get("strike_window_days", 70))),
         objection_window=timedelta(hours=float(limits.get("objection_window_hours", 24))),
+        review_window=timedelta(hours=float(limits.get("review_hours", 72))),
         handled_memory=int(limits.get("handled_memory", 500)),
         flood={k: int(v) for k, v in data.get("flood", {}).items()},
-        categories=cats, chats=chats)
+        categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks)
     settings.update(overrides)
     policy = Policy(**settings)
     if policy.max_block_days > 30:

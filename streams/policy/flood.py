@@ -1,8 +1,14 @@
 """Flood that only shows over time: too fast, the same again, the whole chat echoing.
 
-One message alone can be fine («С днём учителя!»); the tenth copy in a quarter of
-an hour is the «пустое общение» the rules forbid (003 §5.3). The window is soft
-state, kept in memory per chat: cheap per message, and after a restart it refills.
+One message alone can be fine («С днём учителя!»); the tenth copy in a quarter of an hour is
+the «пустое общение» the rules forbid (003 §5.3). It judges content, not kind: ten photos are
+not «the same text» (a picture is the same only when its file name and size, hash or sticker id
+say so), a teacher's album or worksheets are never flood (teachers and the administration are
+not judged here at all), a file or photo does not count towards «too fast», and short answers to
+a teacher's question («Кто идёт? Поставьте +» → «+», «Идём», «Придём») are a roll call.
+
+The window is soft state, kept in memory per chat: cheap per message, and after a restart it
+refills.
 """
 from __future__ import annotations
 
@@ -16,22 +22,48 @@ from filters.normalise import fold
 from .config import Policy
 
 _NOISE = regex.compile(r"[\p{P}\p{S}\s]+")
+STAFF = ("teacher", "admin")
+MEDIA = ("image", "video", "file", "audio", "voice", "link")     # content; stickers and GIFs are not
+ROLL_CALL_WORDS = 4           # an answer to a roll call is short: «+», «Идём», «Придём вдвоём»
+ROLL_CALL_LIMIT = 60          # characters
+# what a teacher writes when asking for answers: a question, or a request to answer
+ASKING = regex.compile(r"\?|\b(?:поставьте|ставьте|отметьтесь|отпишитесь|напишите|ответьте|подтвердите|"
+                       r"кто\s+(?:идёт|идет|придёт|придет|будет|поедет|сможет))\b", regex.I)
+# the attachment fields that say which file or sticker it is, best first
+IDENTITY = ("sha256", "hash", "md5", "file_id", "sticker_id", "id", "url")
+
+
+def attachment_key(a: dict) -> str | None:
+    """What makes two attachments the same one; None when the gateway gives nothing to tell."""
+    for field in IDENTITY:
+        if a.get(field):
+            return f"{a.get('kind')}:{field}:{a[field]}"
+    if a.get("file_name") and a.get("size") is not None:
+        return f"{a.get('kind')}:{a['file_name']}:{a['size']}"
+    if a.get("kind") in ("sticker", "gif") and a.get("file_name"):
+        return f"{a['kind']}:{a['file_name']}"
+    return None
 
 
 def text_key(msg: Message) -> str:
+    """The content of a message, for «the same again»: '' when it cannot be told apart."""
     key = _NOISE.sub(" ", fold(msg.text)).strip()
-    if not key and msg.attachments:
-        key = "[" + msg.attachments[0].get("kind", "") + "]"
-    return key
+    parts = [attachment_key(a) for a in msg.attachments]
+    if msg.attachments and None in parts and not key:
+        return ""                 # a photo with nothing that identifies it: not «the same» as any other
+    return " ".join([key] + [p for p in parts if p]).strip()
 
 
 class ChatWindow:
-    """Recent messages of one chat: ids (to ignore redeliveries), per sender, per text."""
+    """Recent messages of one chat: ids (to ignore redeliveries), per sender, per text, and the
+    last time a teacher asked the chat something."""
 
     def __init__(self):
         self.ids: dict[str, float] = {}                              # insertion order ≈ time order
         self.by_user: dict[str, deque[float]] = defaultdict(deque)
         self.by_key: dict[str, deque[tuple[float, str]]] = defaultdict(deque)
+        self.asked_at: float | None = None                           # a teacher's last question
+        self.asked: set[str] = set()                                 # its message ids (for reply_to)
 
     def forget_before(self, horizon: float) -> None:
         for mid, ts in list(self.ids.items()):
@@ -47,31 +79,56 @@ class ChatWindow:
                     del table[k]
 
 
-def on_message(window: ChatWindow | None, msg: Message, policy: Policy) -> tuple[ChatWindow, list[Violation]]:
+def roll_call(window: ChatWindow, msg: Message, at: float, policy: Policy) -> bool:
+    """A short answer to a teacher's question: by `reply_to`, or soon after the question."""
+    words = len(msg.text.split())
+    if words > ROLL_CALL_WORDS or len(msg.text) > ROLL_CALL_LIMIT or any(a.get("kind") in MEDIA for a in msg.attachments):
+        return False
+    reply = msg.raw.get("reply_to") or msg.raw.get("reply_to_message_id")
+    if isinstance(reply, str) and reply in window.asked:
+        return True
+    return window.asked_at is not None and at - window.asked_at <= policy.flood.get("roll_call_minutes", 180) * 60
+
+
+def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
+               staff: bool = False) -> tuple[ChatWindow, list[Violation], bool]:
+    """(window, flood found, whether the message answers a teacher's roll call). `staff`: the
+    sender joined the chat as teacher or admin (the message's sender_role counts too)."""
     window = window or ChatWindow()
     if msg.message_id in window.ids:
-        return window, []                     # a redelivery is not a repeat
+        return window, [], False              # a redelivery is not a repeat
     f = policy.flood
-    at, key, user = msg.sent_at.timestamp(), text_key(msg), msg.sender_id
-    longest = max(f["rate_seconds"], f["repeat_seconds"], f["cascade_seconds"])
+    at, user = msg.sent_at.timestamp(), msg.sender_id
+    longest = max(f["rate_seconds"], f["repeat_seconds"], f["cascade_seconds"], f.get("roll_call_minutes", 180) * 60)
     if window.ids and next(iter(window.ids.values())) < at - longest:
         window.forget_before(at - longest)
     window.ids[msg.message_id] = at
-    window.by_user[user].append(at)
+    if staff or msg.sender_role in STAFF:
+        if ASKING.search(msg.text):
+            window.asked_at = at
+            window.asked = (window.asked | {msg.message_id}) if len(window.asked) < 50 else {msg.message_id}
+        return window, [], False              # a teacher's album or worksheets are never flood
+    answering = roll_call(window, msg, at, policy)
+    key = text_key(msg)
     found = []
-    rate = sum(1 for ts in window.by_user[user] if ts > at - f["rate_seconds"])
-    if rate > f["rate_messages"]:
-        found.append(("flood.rate", f"{rate} messages in {f['rate_seconds']} s"))
+    if not any(a.get("kind") in MEDIA for a in msg.attachments):
+        window.by_user[user].append(at)
+        rate = sum(1 for ts in window.by_user[user] if ts > at - f["rate_seconds"])
+        if rate > f["rate_messages"] and not answering:
+            # a parent typing one thought in six short lines is not sure flood: a person looks
+            found.append(("flood.rate", f"{rate} messages in {f['rate_seconds']} s", "likely"))
     if key:
         same = window.by_key[key]
         same.append((at, user))
         repeats = sum(1 for ts, u in same if u == user and ts > at - f["repeat_seconds"])
-        if repeats >= f["repeat_count"]:
-            found.append(("flood.repeat", f"the same text {repeats} times in {f['repeat_seconds']} s"))
+        if repeats >= f["repeat_count"] and not answering:
+            found.append(("flood.repeat", f"the same content {repeats} times in {f['repeat_seconds']} s", "certain"))
         senders = {u for ts, u in same if ts > at - f["cascade_seconds"]}
-        if len(senders) >= f["cascade_count"] and len(key) < 80:
-            found.append(("flood.cascade", f"{len(senders)} participants posted the same text"))
-    violations = [Violation("flood", rule, "low",
-                            (Evidence(0, len(msg.text), msg.text, key, rule),), f"flood: {why}")
-                  for rule, why in found[:1]]
-    return window, violations
+        if len(senders) >= f["cascade_count"] and len(key) < 80 and not answering:
+            found.append(("flood.cascade", f"{len(senders)} participants posted the same content", "certain"))
+    found.sort(key=lambda f: f[2] != "certain")      # the surest reason speaks for the message
+    # evidence names the rule, never the text: the repeated text may hold anything, personal data too
+    violations = [Violation("flood", rule, "low", (Evidence(0, len(msg.text), "", "", rule),),
+                            f"flood: {why}", certainty=sure)
+                  for rule, why, sure in found[:1]]
+    return window, violations, answering

@@ -1,7 +1,12 @@
-"""A verdict on a message becomes strikes, reminders, deletions and, on the 4th, a block.
+"""A verdict on a message becomes strikes, reminders, deletions, review items and, on the 4th
+counted violation, a block (or a block proposal).
 
-Pure: state and event in, state and effects out; time is the message's sent_at,
-never the wall clock, so `dozor replay` and the stream workers agree.
+What a finding leads to is policies.toml's word, per category and certainty: only a certain
+finding strikes or deletes by itself; the rest waits for a moderator as a review item
+(streams/policy/reviews.py), hidden meanwhile where the category says `hold`.
+
+Pure: state and event in, state and effects out; time is the message's sent_at, never the
+wall clock, so `dozor replay` and the stream workers agree.
 """
 from __future__ import annotations
 
@@ -9,12 +14,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from filters import registry
-from filters.model import Message, Verdict, Violation
+from filters.model import Message, Verdict, Violation, surest
 
-from .config import Policy
+from . import reviews
+from .config import ACTED, Policy
 from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
 _SEVERITY = {"low": 0, "medium": 1, "high": 2}
+SAID_MEMORY = 20           # what a blocked participant wrote since: their apology is among it
+QUOTE_LIMIT = 300          # characters of an apology quoted to the chat
 
 
 def chat_kind(msg: Message) -> str:
@@ -26,8 +34,9 @@ def local_date(msg: Message, policy: Policy) -> str:
     return msg.sent_at.astimezone(ZoneInfo(tz)).date().isoformat()
 
 
-def applicable(msg: Message, violations, policy: Policy, p: Participant) -> list[Violation]:
-    """Drop what this chat's policy ignores, and a second quiet-hours reminder the same night."""
+def applicable(msg: Message, violations, policy: Policy, p: Participant, roll_call: bool = False) -> list[Violation]:
+    """Drop what this chat's policy ignores, a second quiet-hours reminder the same night, and
+    flood in a roll call («+» to a teacher's «Кто идёт?»)."""
     kind, own = chat_kind(msg), registry.settings(msg.chat_id).categories
     out = []
     for v in violations:
@@ -35,59 +44,78 @@ def applicable(msg: Message, violations, policy: Policy, p: Participant) -> list
             continue
         if v.category == "quiet_hours" and p.quiet_reminded == local_date(msg, policy):
             continue          # one reminder a night is a reminder; ten are harassment
+        if v.category == "flood" and roll_call:
+            continue
+        if policy.categories[v.category].treatment(v.certainty) == "ignore":
+            continue
         out.append(v)
     return out
 
 
 def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Policy,
-               extra: list[Violation] = ()) -> tuple[Participant, Effects]:
-    """Strike, delete, remind, block (see the module docstring). `extra`: stateful findings (flood)."""
+               extra: list[Violation] = (), roll_call: bool = False) -> tuple[Participant, Effects]:
+    """Strike, delete, remind, review, block (see the module docstring). `extra`: stateful
+    findings (flood over time); `roll_call`: the message answers a teacher's question."""
     fx = Effects()
     if p is None:
         p = Participant(msg.chat_id, msg.sender_id)
-        fx.members.append((msg.sender_id, msg.chat_id))
+        fx.members.append((msg.sender_id, msg.chat_id, iso(msg.sent_at)))
     if p.seen(msg.message_id):
         return p, Effects()                   # delivered twice: nothing happens twice
-    found = applicable(msg, list(verdict.violations) + list(extra), policy, p)
+    at = msg.sent_at
+    if p.member in (None, "left"):
+        p.member, fx.touched = "seen", True
+    if p.chat_kind != (kind := chat_kind(msg)):
+        p.chat_kind, fx.touched = kind, True
+    blocked = p.blocked_at(at)
+    if blocked:
+        fx.touched = _remember_said(p, msg, verdict) or fx.touched
+    found = applicable(msg, list(verdict.violations) + list(extra), policy, p, roll_call)
     if not found:
         return p, fx
     p.remember(msg.message_id, policy.handled_memory)
-    at = msg.sent_at
-    p.record = p.record[-(policy.handled_memory - 1):] + [
-        {"message_id": msg.message_id, "categories": [v.category for v in found], "at": iso(at)}]
-    cats = [policy.categories[v.category].for_violation(v.severity) for v in found]
-    grounds = [{"message_id": msg.message_id, "category": v.category, "rule": v.rule} for v in found]
+    treat = {id(v): policy.categories[v.category].treatment(v.certainty) for v in found}
+    acted = [v for v in found if treat[id(v)] in ACTED]
+    waiting = [v for v in found if treat[id(v)] not in ACTED]
+    held = [v for v in waiting if treat[id(v)] == "hold"]
+    grounds = [{"message_id": msg.message_id, "category": v.category, "rule": v.rule, "certainty": v.certainty}
+               for v in acted + held]
     expire(p, at, policy)
-    blocked = p.block is not None and parse_time(p.block["until"]) > at
-    counted = any(c.strike for c in cats) and not blocked
+    counted = any(treat[id(v)] == "strike" for v in acted) and not blocked
     if any(v.category == "quiet_hours" for v in found):
         p.quiet_reminded = local_date(msg, policy)
     if counted:
-        p.strikes.append({"message_id": msg.message_id, "categories": [v.category for v in found],
-                          "rules": [v.rule for v in found], "at": iso(at)})
+        p.strikes.append({"message_id": msg.message_id, "categories": [v.category for v in acted],
+                          "rules": [v.rule for v in acted], "at": iso(at), "certainty": "certain",
+                          "entries": reviews.entries(acted)})
     strikes = len(p.strikes)
-    if any(c.action == "delete" for c in cats):
+    deleted = any(treat[id(v)] in ("strike", "delete") for v in acted) or bool(held)
+    if deleted:
         fx.decisions.append(Decision(stable_id("dm", msg.chat_id, msg.message_id), msg.chat_id,
                                      msg.sender_id, "delete_message", iso(at), message_id=msg.message_id,
                                      strikes=strikes, grounds=grounds,
-                                     reason=_reason(found)))
-    reminders = [c for c in cats if c.action in ("delete", "remind") and c.reminder]
-    if reminders and not blocked:
-        fx.decisions.append(Decision(stable_id("rm", msg.chat_id, msg.message_id), msg.chat_id,
-                                     msg.sender_id, "remind", iso(at), message_id=msg.message_id,
-                                     strikes=strikes, grounds=grounds, audience="sender",
-                                     text=" ".join(dict.fromkeys(c.reminder for c in reminders)),
-                                     reason="; ".join(f"{c.name}: правила {c.rule}" for c in reminders)))
-    block = None
+                                     reason=_reason(acted + held) + ("" if acted else " — скрыто до проверки "
+                                                                    "модератором")))
+    if not blocked:
+        reminder = _reminder(acted, held, policy)
+        if reminder:
+            fx.decisions.append(reminder_for(msg.chat_id, msg.sender_id, msg.message_id, at, strikes,
+                                             grounds, *reminder))
     if counted and strikes >= policy.block_after and not blocked:
-        block = start_block(p, msg, policy)
-        fx.decisions.append(block)
+        fx.extend(block_or_propose(p, at, msg.message_id, policy, kind))
+    p.record = p.record[-(policy.handled_memory - 1):] + [
+        {"message_id": msg.message_id, "categories": [v.category for v in found], "at": iso(at),
+         "deleted": deleted, "counted": counted, "entries": reviews.entries(acted + held)}]
+    rid = None
+    if waiting:
+        rid = _open_review(p, fx, msg, verdict, waiting, held, treat, policy, strikes)
     fx.violations.append({"violation_id": stable_id("v", msg.chat_id, msg.message_id),
                           "message_id": msg.message_id, "chat_id": msg.chat_id, "user_id": msg.sender_id,
                           "sent_at": iso(at), "counted": counted, "strikes": strikes,
                           "violations": [v.to_dict() for v in found],
-                          "lexicon_version": verdict.lexicon_version})
-    fx.flags.append(flag(msg, found, cats, strikes, fx.decisions, policy))
+                          "lexicon_version": verdict.lexicon_version} | ({"review_id": rid} if rid else {}))
+    if acted:
+        fx.flags.append(flag(msg, acted, policy, strikes, [d for d in fx.decisions if d.message_id == msg.message_id]))
     return p, fx
 
 
@@ -95,42 +123,135 @@ def expire(p: Participant, now: datetime, policy: Policy) -> None:
     p.strikes = [s for s in p.strikes if parse_time(s["at"]) > now - policy.strike_window]
 
 
-def start_block(p: Participant, msg: Message, policy: Policy) -> Decision:
-    """The 4th counted violation: block for 7/14/30 days by history, citing every strike."""
-    at = msg.sent_at
-    recent = [b for b in p.past_blocks if parse_time(b) > at - timedelta(days=365)]
-    until = at + policy.block_length(len(recent))
-    grounds = [{"message_id": s["message_id"], "category": c, "rule": r}
-               for s in p.strikes for c, r in zip(s["categories"], s["rules"])]
-    decision = Decision(stable_id("bl", msg.chat_id, msg.sender_id, msg.message_id), msg.chat_id,
-                        msg.sender_id, "block", iso(at), message_id=msg.message_id, until=iso(until),
-                        strikes=len(p.strikes), grounds=grounds,
+def _remember_said(p: Participant, msg: Message, verdict: Verdict) -> bool:
+    """A blocked participant's words, masked: an early unblock must quote their apology (000 §4.6)."""
+    said = p.block.setdefault("said", [])
+    if any(s["message_id"] == msg.message_id for s in said):
+        return False
+    text = verdict.masked(msg.text)
+    said.append({"message_id": msg.message_id, "sent_at": iso(msg.sent_at),
+                 "text": text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT - 1] + "…",
+                 "clean": not verdict.violations})
+    del said[:-SAID_MEMORY]
+    return True
+
+
+def _reminder(acted: list[Violation], held: list[Violation], policy: Policy) -> tuple[str, str] | None:
+    """(text, reason) of the private reminder: the rule broken, or why a message is hidden for now."""
+    names = list(dict.fromkeys(v.category for v in acted if policy.categories[v.category].reminder))
+    cats = [policy.categories[n] for n in names]
+    texts = [c.reminder for c in cats]
+    reasons = [f"{c.name}: правила {c.rule}" for c in cats]
+    for v in held:
+        c = policy.categories[v.category]
+        texts.append("Сообщение скрыто до проверки модератором: " + c.reminder[:1].lower() + c.reminder[1:]
+                     if c.reminder else "Сообщение скрыто до проверки модератором.")
+        reasons.append(f"{c.name}: скрыто до проверки, правила {c.rule}")
+    if not texts:
+        return None
+    return " ".join(dict.fromkeys(texts)), "; ".join(dict.fromkeys(reasons))
+
+
+def reminder_for(chat_id: str, user_id: str, message_id: str, at: datetime, strikes: int, grounds: list[dict],
+                 text: str, reason: str, cause: str = "") -> Decision:
+    return Decision(stable_id("rm", chat_id, message_id, *([cause] if cause else [])), chat_id, user_id,
+                    "remind", iso(at), message_id=message_id, strikes=strikes, grounds=grounds,
+                    audience="sender", text=text, reason=reason)
+
+
+def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, waiting: list[Violation],
+                 held: list[Violation], treat: dict, policy: Policy, strikes: int) -> str:
+    """One item per message for what dozor is not sure of, with what a confirmation would do."""
+    rid = reviews.review_id(msg.chat_id, msg.message_id)
+    reported = all(v.reported for v in waiting)
+    cats = list(dict.fromkeys(v.category for v in waiting))
+    if reported:
+        # a parent reporting what was done to their child is not the offender: look into it
+        suggested = ["attend"]
+    else:
+        suggested = list(dict.fromkeys(reviews.SUGGESTED[policy.categories[c].confirmed] for c in cats))
+    urgent = any(v.urgent or policy.categories[v.category].urgent for v in waiting)
+    shown = verdict.masked(msg.text)
+    reviews.open_item(
+        p, fx, rid, "finding", msg.sent_at, msg.sent_at + policy.review_window,
+        {"message_id": msg.message_id, "sent_at": iso(msg.sent_at), "categories": cats,
+         "severity": max((v.severity for v in waiting), key=lambda s: _SEVERITY.get(s, 1)),
+         "certainty": surest(v.certainty for v in waiting), "urgent": urgent, "reported": reported,
+         "strikes": strikes, "suggested": suggested, "decisions": ["delete_message"] if held else [],
+         "text": shown if len(shown) <= 1000 else shown[:999] + "…",
+         "evidence": [e.to_dict() | {"category": v.category, "certainty": v.certainty}
+                      for v in waiting for e in v.evidence],
+         "explanation": _reason(waiting)},
+        message_id=msg.message_id, sent_at=iso(msg.sent_at), categories=cats,
+        rules=[v.rule for v in waiting], certainty=surest(v.certainty for v in waiting),
+        entries=reviews.entries(waiting), deleted=bool(held) or any(
+            d.action == "delete_message" for d in fx.decisions if d.message_id == msg.message_id),
+        reported=reported, urgent=urgent)
+    return rid
+
+
+def block_or_propose(p: Participant, at: datetime, cause: str, policy: Policy, kind: str,
+                     confirmed_by: str | None = None) -> Effects:
+    """The 4th counted violation. A block is automatic only where the chat's policy says "auto" and
+    every counted ground is certain or confirmed; otherwise the chat's moderators get a proposal."""
+    mode = policy.block_mode(kind, registry.settings(p.chat_id).block)
+    sure = all(s.get("certainty") in ("certain", "confirmed") for s in p.strikes)
+    if mode == "auto" and sure:
+        return Effects(decisions=[start_block(p, at, cause, policy, confirmed_by)])
+    fx = Effects()
+    if any(item["kind"] == "block" for item in p.reviews.values()):
+        return fx                              # one proposal at a time; it takes the strikes counted then
+    rid = stable_id("bp", p.chat_id, p.user_id, cause)
+    until = at + policy.block_length(_recent_blocks(p, at))
+    why = ("the chat's policy asks a moderator to confirm every block" if mode == "propose" else
+           "not every counted violation is certain or confirmed by a moderator")
+    reviews.open_item(p, fx, rid, "block", at, at + policy.review_window,
+                      {"strikes": len(p.strikes), "suggested": ["block"], "urgent": False,
+                       "grounds": block_grounds(p), "until": iso(until),
+                       "explanation": f"{len(p.strikes)} counted violations (more than three, 000 §4.5): "
+                                      f"a block until {until:%d.%m.%Y} is proposed; {why}"},
+                      grounds=[s["message_id"] for s in p.strikes], reason=why)
+    return fx
+
+
+def block_grounds(p: Participant) -> list[dict]:
+    return [{"message_id": s["message_id"], "category": c, "rule": r}
+            | ({"confirmed_by": s["confirmed_by"]} if s.get("confirmed_by") else {})
+            for s in p.strikes for c, r in zip(s["categories"], s["rules"])]
+
+
+def _recent_blocks(p: Participant, at: datetime) -> int:
+    return len([b for b in p.past_blocks if parse_time(b) > at - timedelta(days=365)])
+
+
+def start_block(p: Participant, at: datetime, cause: str, policy: Policy, confirmed_by: str | None = None) -> Decision:
+    """Block for 7/14/30 days by history, citing every counted violation."""
+    until = at + policy.block_length(_recent_blocks(p, at))
+    decision = Decision(stable_id("bl", p.chat_id, p.user_id, cause), p.chat_id, p.user_id, "block", iso(at),
+                        message_id=cause if not cause.startswith(("rv-", "bp-")) else None,
+                        until=iso(until), strikes=len(p.strikes), grounds=block_grounds(p),
                         reason=f"{len(p.strikes)} нарушения правил чата (более трёх раз), "
-                               f"блокировка на {(until - at).days} дн. (правила 000 §4.5, 003 §4.5)")
+                               f"блокировка на {(until - at).days} дн. (правила 000 §4.5, 003 §4.5)"
+                               + (f"; подтвердил модератор {confirmed_by}" if confirmed_by else ""))
     p.block = {"decision_id": decision.decision_id, "since": iso(at), "until": iso(until),
-               "grounds": [s["message_id"] for s in p.strikes], "manual": False}
+               "grounds": [s["message_id"] for s in p.strikes], "manual": False, "said": []}
     p.past_blocks.append(iso(at))
     p.strikes = []                           # the block used them up; the next one needs four new
-    add_timer(p, until, "unblock", decision.decision_id)
+    p.add_timer(until, "unblock", decision.decision_id)
     return decision
 
 
-def add_timer(p: Participant, due: datetime, kind: str, ref: str) -> None:
-    p.timers.append([iso(due), kind, ref])
-    p.timers.sort(key=lambda t: parse_time(t[0]))
-
-
-def flag(msg: Message, found, cats, strikes: int, decisions: list[Decision], policy: Policy) -> dict:
-    """What a moderator needs to act without opening the chat; personal data stays masked."""
+def flag(msg: Message, found, policy: Policy, strikes: int, decisions: list[Decision]) -> dict:
+    """What a moderator needs to see of what dozor did alone; personal data stays masked."""
     severity = max((v.severity for v in found), key=lambda s: _SEVERITY.get(s, 1))
-    taken = [d.action for d in decisions]
-    suggested = [] if taken else ["review"]
-    return {"flag_id": stable_id("fl", msg.chat_id, msg.message_id), "chat_id": msg.chat_id,
-            "user_id": msg.sender_id, "message_id": msg.message_id, "sent_at": iso(msg.sent_at),
-            "categories": [v.category for v in found], "severity": severity,
-            "urgent": any(c.urgent for c in cats), "strikes": strikes,
-            "evidence": [e.to_dict() | {"category": v.category} for v in found for e in v.evidence],
-            "decisions": taken, "suggested": suggested,
+    return {"flag_id": stable_id("fl", msg.chat_id, msg.message_id), "kind": "finding",
+            "chat_id": msg.chat_id, "user_id": msg.sender_id, "message_id": msg.message_id,
+            "sent_at": iso(msg.sent_at), "categories": [v.category for v in found], "severity": severity,
+            "certainty": surest(v.certainty for v in found),
+            "urgent": any(v.urgent or policy.categories[v.category].urgent for v in found), "strikes": strikes,
+            "evidence": [e.to_dict() | {"category": v.category, "certainty": v.certainty}
+                         for v in found for e in v.evidence],
+            "decisions": [d.action for d in decisions], "suggested": [],
             "explanation": "; ".join(v.explanation for v in found)}
 
 

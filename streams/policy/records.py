@@ -41,17 +41,26 @@ def parse_time(text: str) -> datetime:
 
 @dataclass
 class Participant:
-    """One user in one chat: strikes, block, pending early-unblock request."""
+    """One user in one chat: strikes, block, review items, pending early-unblock request, and who
+    they are there (role, membership: what authority and objections are judged by)."""
     chat_id: str
     user_id: str
-    strikes: list[dict] = field(default_factory=list)     # {"message_id","categories","rules","at"}
+    # counted violations: {"message_id","categories","rules","at","certainty": certain|confirmed,
+    # "confirmed_by"?, "entries"}: only these are grounds for a block
+    strikes: list[dict] = field(default_factory=list)
     handled: list[str] = field(default_factory=list)      # recent message and command ids
-    record: list[dict] = field(default_factory=list)      # recent violations: {"message_id","categories","at"}
-    block: dict | None = None                             # {"decision_id","since","until","grounds","manual"}
+    # recent violations, counted or not: {"message_id","categories","at","deleted","counted","entries"}
+    record: list[dict] = field(default_factory=list)
+    block: dict | None = None         # {"decision_id","since","until","grounds","manual","said": [messages since]}
     past_blocks: list[str] = field(default_factory=list)  # when earlier blocks began
-    request: dict | None = None                           # {"id","opened","closes","objections"}
+    request: dict | None = None                           # {"id","opened","closes","objections","apology"}
     quiet_reminded: str = ""                              # local date of the last night reminder
     timers: list[list[str]] = field(default_factory=list) # [[due_iso, kind, ref]]
+    reviews: dict = field(default_factory=dict)           # review_id → an open review item (streams/policy/reviews.py)
+    role: str | None = None           # what they joined the chat as (roster `join`): student|parent|teacher|admin
+    member: str | None = None         # "joined" | "seen" (writing there) | "left"
+    pupils: list[str] = field(default_factory=list)       # a parent's children they are in the chat for
+    chat_kind: str | None = None      # the chat's kind, as its messages say (parents, staff…)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -63,7 +72,23 @@ class Participant:
                 for k, v in data.items()}
         if copy.get("request"):
             copy["request"]["objections"] = list(copy["request"]["objections"])
+        if copy.get("block") and "said" in copy["block"]:
+            copy["block"]["said"] = list(copy["block"]["said"])
+        copy["reviews"] = {k: dict(v) for k, v in copy.get("reviews", {}).items()}
         return cls(**copy)
+
+    def add_timer(self, due: datetime, kind: str, ref: str) -> None:
+        self.timers.append([iso(due), kind, ref])
+        self.timers.sort(key=lambda t: parse_time(t[0]))
+
+    def blocked_at(self, moment: datetime) -> bool:
+        return self.block is not None and parse_time(self.block["until"]) > moment
+
+    def counted(self, message_id: str) -> dict | None:
+        return next((s for s in self.strikes if s["message_id"] == message_id), None)
+
+    def recorded(self, message_id: str) -> dict | None:
+        return next((r for r in self.record if r["message_id"] == message_id), None)
 
     def seen(self, event_id: str) -> bool:
         return event_id in self.handled
@@ -101,13 +126,19 @@ class Effects:
     decisions: list[Decision] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)   # moderation.violations
     flags: list[dict] = field(default_factory=list)        # moderation.flags
-    members: list[tuple[str, str]] = field(default_factory=list)  # (user, chat) first seen
+    members: list[tuple[str, str, str]] = field(default_factory=list)  # (user, chat, when) first seen writing
+    # records for dozor's own topics, (topic, record): roster follow-ups keyed by user, membership
+    # events keyed by chat (a roster event reaches the chat's partition that way)
+    forward: list[tuple[str, dict]] = field(default_factory=list)
     writes: list[tuple] = field(default_factory=list)  # (mapping, key, value) to commit after acks
+    touched: bool = False      # the participant's record changed though nothing was decided
 
     def extend(self, other: "Effects") -> "Effects":
         self.decisions += other.decisions
         self.violations += other.violations
         self.flags += other.flags
         self.members += other.members
+        self.forward += other.forward
         self.writes += other.writes
+        self.touched = self.touched or other.touched
         return self

@@ -1,19 +1,29 @@
-"""Membership: who is in which chat, and who leaves the school (000 §4.8, 002 §4.13.8).
+"""Membership: who is in which chat, as what, and who leaves the school (000 §4.8, 002 §4.13.8).
 
 Events on chat.roster, keyed by user_id:
-    {"event_id": "r-1", "kind": "join" | "leave", "user_id": "u-42", "chat_id": "…", "at": "…"}
-    {"event_id": "r-2", "kind": "left_school", "user_id": "u-7", "role": "teacher", "at": "…"}
-    {"event_id": "r-3", "kind": "left_school", "user_id": "s-9", "role": "student",
+    {"event_id": "r-1", "kind": "join", "user_id": "u-42", "chat_id": "…", "at": "…",
+     "role": "parent", "pupils": ["s-9"]}      # role: student | parent | teacher | admin; pupils: for a parent
+    {"event_id": "r-2", "kind": "leave", "user_id": "u-42", "chat_id": "…", "at": "…"}
+    {"event_id": "r-3", "kind": "left_school", "user_id": "u-7", "role": "teacher", "at": "…"}
+    {"event_id": "r-4", "kind": "left_school", "user_id": "s-9", "role": "student",
      "parents": ["u-42", "u-43"], "at": "…"}
-An employee who leaves, or a pupil who leaves with the parents linked to them, is
-removed from every chat they are a member of; nothing is done to anyone else.
+An employee who leaves is removed from every chat they are in; a pupil too, and their parents
+from the chats they joined for that pupil. A parent who is in a chat for another child, still at
+the school, stays there. Where dozor cannot tell (the parent joined without saying for whom, or
+was only seen writing), the removal goes to the chat's moderators as a review item instead.
+Nothing is done to anyone else.
+
+Workers add their own events here: `seen` (someone wrote in a chat) and `link` (a parent joined
+a chat for this pupil: what a pupil's record needs to find their parents when they leave).
 """
 from __future__ import annotations
 
+from .. import topics
 from .records import Decision, Effects, require, stable_id
 
-KINDS = ("join", "leave", "seen", "left_school")
+KINDS = ("join", "leave", "seen", "left_school", "link")
 EMPLOYEES = ("teacher", "admin", "employee")
+ROLES = ("student", "parent", "teacher", "admin")
 
 
 class RosterError(ValueError):
@@ -22,40 +32,95 @@ class RosterError(ValueError):
 
 def parse(data) -> dict:
     require(data, "roster event", ("event_id", "kind", "user_id", "at"), KINDS, RosterError)
-    if data["kind"] in ("join", "leave", "seen") and not data.get("chat_id"):
+    if data["kind"] in ("join", "leave", "seen", "link") and not data.get("chat_id"):
         raise RosterError(f"a {data['kind']!r} event needs chat_id")
+    if data["kind"] == "join" and data.get("role") is not None and data["role"] not in ROLES:
+        raise RosterError(f"a join's role must be one of {', '.join(ROLES)} (got {data['role']!r})")
+    for key in ("pupils", "parents"):
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(u, str) and u for u in value)):
+            raise RosterError(f"roster field {key!r} must be a list of user ids (got {value!r})")
+    if data["kind"] == "link" and not isinstance(data.get("parent"), str):
+        raise RosterError("a 'link' event needs parent: the user id of the pupil's parent")
     return data
 
 
-def on_roster(member: dict | None, event: dict) -> tuple[dict, Effects, list[dict]]:
-    """`member` = {"chats": [...], "handled": [...]} for event["user_id"].
+def _chats(member: dict) -> dict:
+    chats = member.get("chats", {})
+    if isinstance(chats, list):            # records written before roles were kept
+        chats = {c: {"via": "seen"} for c in chats}
+    return {c: dict(info) for c, info in chats.items()}
 
-    Returns the new record, the effects, and follow-up events for other users (a
-    pupil's parents live under their own keys, maybe on another partition).
-    """
-    member = member or {"chats": [], "handled": []}
-    if event["event_id"] + "|" + event["kind"] in member["handled"]:
-        return member, Effects(), []
-    member["handled"] = (member["handled"] + [event["event_id"] + "|" + event["kind"]])[-200:]
-    kind, fx, follow = event["kind"], Effects(), []
-    if kind in ("join", "seen"):
-        if event["chat_id"] not in member["chats"]:
-            member["chats"] = sorted(member["chats"] + [event["chat_id"]])
+
+def on_roster(member: dict | None, event: dict) -> tuple[dict, Effects]:
+    """`member` = {"chats": {chat: {"via", "role", "pupils"}}, "parents": [...], "handled": [...]} for
+    event["user_id"]. Follow-ups for other users and for the chats go in `fx.forward`."""
+    member = member or {}
+    member = {"chats": _chats(member), "parents": list(member.get("parents", [])),
+              "handled": list(member.get("handled", []))}
+    mark = event["event_id"] + "|" + event["kind"] + ("|" + event["chat_id"] if event.get("chat_id") else "")
+    if mark in member["handled"]:
+        return member, Effects()
+    member["handled"] = (member["handled"] + [mark])[-200:]
+    kind, user, fx = event["kind"], event["user_id"], Effects()
+    if kind == "join":
+        chat, pupils = event["chat_id"], list(event.get("pupils") or [])
+        member["chats"][chat] = {"via": "join", "role": event.get("role"), "pupils": pupils}
+        fx.forward.append((topics.MEMBERSHIP, _membership(event, "join", chat, role=event.get("role"),
+                                                         pupils=pupils)))
+        for pupil in pupils:
+            fx.forward.append((topics.ROSTER, {"event_id": event["event_id"], "kind": "link", "user_id": pupil,
+                                               "parent": user, "chat_id": chat, "at": event["at"]}))
+    elif kind == "seen":
+        member["chats"].setdefault(event["chat_id"], {"via": "seen"})
     elif kind == "leave":
-        member["chats"] = [c for c in member["chats"] if c != event["chat_id"]]
+        member["chats"].pop(event["chat_id"], None)
+        fx.forward.append((topics.MEMBERSHIP, _membership(event, "leave", event["chat_id"])))
+    elif kind == "link":
+        if event["parent"] not in member["parents"]:
+            member["parents"].append(event["parent"])
     elif kind == "left_school":
-        role = event.get("role")
-        if role in EMPLOYEES or role == "student" or event.get("with_pupil"):
-            why = ("an employee left the school" if role in EMPLOYEES else
-                   "a pupil left the school" if role == "student" else
-                   f"a parent of {event['with_pupil']}, who left the school")
-            for chat in member["chats"]:
-                fx.decisions.append(Decision(
-                    stable_id("mr", event["event_id"], event["user_id"], chat), chat, event["user_id"],
-                    "remove_member", event["at"], reason=f"{why} (000 §4.8, 002 §4.13.8)"))
-            member["chats"] = []
-            if role == "student":
-                follow = [{"event_id": event["event_id"], "kind": "left_school", "user_id": parent,
-                           "role": "parent", "with_pupil": event["user_id"], "at": event["at"]}
-                          for parent in event.get("parents", [])]
-    return member, fx, follow
+        _left_school(member, event, fx)
+    return member, fx
+
+
+def _left_school(member: dict, event: dict, fx: Effects) -> None:
+    role, user = event.get("role"), event["user_id"]
+    if role in EMPLOYEES or role == "student":
+        why = "an employee left the school" if role in EMPLOYEES else "a pupil left the school"
+        for chat in sorted(member["chats"]):
+            _remove(member, event, chat, why, fx)
+        if role == "student":
+            parents = list(dict.fromkeys(list(event.get("parents") or []) + member["parents"]))
+            fx.forward += [(topics.ROSTER, {"event_id": event["event_id"], "kind": "left_school", "user_id": parent,
+                                            "role": "parent", "with_pupil": user, "at": event["at"]})
+                           for parent in parents]
+    elif event.get("with_pupil"):
+        pupil = event["with_pupil"]
+        for chat, info in sorted(member["chats"].items()):
+            pupils = info.get("pupils") or []
+            if pupil in pupils:
+                rest = [p for p in pupils if p != pupil]
+                if rest:                   # here for another child still at the school: stays
+                    info["pupils"] = rest
+                else:
+                    _remove(member, event, chat, f"a parent of {pupil}, who left the school", fx)
+            elif not pupils:
+                # joined without saying for whom, or only seen writing: a person must decide
+                fx.forward.append((topics.MEMBERSHIP, _membership(
+                    event, "removal_review", chat,
+                    reason=f"{user} is a parent of {pupil}, who left the school; dozor cannot tell whether "
+                           f"{user} is in this chat for that pupil or for another child (000 §4.8)")))
+
+
+def _remove(member: dict, event: dict, chat: str, why: str, fx: Effects) -> None:
+    user = event["user_id"]
+    fx.decisions.append(Decision(stable_id("mr", event["event_id"], user, chat), chat, user, "remove_member",
+                                 event["at"], reason=f"{why} (000 §4.8, 002 §4.13.8)"))
+    fx.forward.append((topics.MEMBERSHIP, _membership(event, "leave", chat)))
+    del member["chats"][chat]
+
+
+def _membership(event: dict, kind: str, chat: str, **extra) -> dict:
+    return {"event_id": event["event_id"], "kind": kind, "chat_id": chat, "user_id": event["user_id"],
+            "at": event["at"], **{k: v for k, v in extra.items() if v is not None}}

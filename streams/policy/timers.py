@@ -1,8 +1,9 @@
-"""Time passing: a block ends by itself, an objection window closes."""
+"""Time passing: a block ends by itself, an objection window closes, a review item expires."""
 from __future__ import annotations
 
 from datetime import datetime
 
+from . import reviews
 from .commands import unblock
 from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
@@ -29,4 +30,6 @@ def on_tick(p: Participant, now: datetime) -> Effects:
                     text=f"Досрочная разблокировка {p.user_id} не состоится: есть возражения."))
             else:
                 fx.decisions.append(unblock(p, at, "apologised, and no participant objected (000 §4.6)"))
+        elif kind == "review":
+            fx.extend(reviews.expire(p, ref, at))
     return fx

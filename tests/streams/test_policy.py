@@ -1,36 +1,15 @@
-"""Scenario tables: events in, decisions out, through the same engine replay and workers use."""
+"""Scenario tables: events in, decisions out, through the same engine replay and workers use.
+
+The review loop, authority and leavers have tables of their own (test_review.py,
+test_authority.py, test_leavers.py); this file is the rest: strikes, blocks, timers, flood."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
 from streams.policy import Engine
 from streams.policy.config import PolicyError, load
-from streams.replay import replay
-
-T0 = datetime(2026, 11, 18, 10, 0, tzinfo=timezone(timedelta(hours=5)))
-
-
-def msg(mid, text, user="u1", chat="c1", minutes=0, ctx=None, **extra):
-    return {"message_id": mid, "chat_id": chat, "sender_id": user, "text": text,
-            "sent_at": (T0 + timedelta(minutes=minutes)).isoformat(), **extra} | ({"chat": ctx} if ctx else {})
-
-
-def cmd(cid, kind, user="u1", chat="c1", minutes=0, by="t1", **extra):
-    return {"command_id": cid, "kind": kind, "chat_id": chat, "user_id": user, "by": by,
-            "at": (T0 + timedelta(minutes=minutes)).isoformat(), **extra}
-
-
-def run(events, until=None, engine=None):
-    lines = [json.dumps(e, ensure_ascii=False) for e in events]
-    errors = []
-    decisions = [d.to_dict() for fx in replay(lines, engine or Engine(), until=until,
-                                              on_error=errors.append) for d in fx.decisions]
-    return decisions, errors
-
-
-def actions(decisions, action):
-    return [d for d in decisions if d["action"] == action]
+from tests.streams.scenario import T0, Run, actions, cmd, msg, run, staff
 
 
 SWEARS = ["х*й", "пи**ец", "бля", "сука", "заебали", "охуеть"]
@@ -88,68 +67,47 @@ def test_clean_messages_yield_nothing():
     assert d == []
 
 
-MANUAL = [
-    ("no grounds at all", {}, "must cite grounds"),
-    ("an unknown message", {"message_ids": ["m-x"]}, "not a recorded violation"),
-    ("too long without authorisation", {"message_ids": ["m0"], "until": (T0 + timedelta(days=40)).isoformat()},
-     "at most 30 days"),
-    ("authorisation without a term", {"authorisation": {"by": "директор"}}, "authorisation.until"),
-]
-
-
-@pytest.mark.parametrize("name,extra,reason", MANUAL, ids=[c[0] for c in MANUAL])
-def test_a_manual_block_without_proper_grounds_is_refused(name, extra, reason):
-    engine = Engine()
-    run([msg("m0", "сука")], engine=engine)
-    fx = engine.command(__import__("streams.policy.commands", fromlist=["parse"]).parse(
-        cmd("c1", "block", minutes=5, **extra)))
-    assert fx.decisions == []
-    [flag] = fx.flags
-    assert flag["kind"] == "command_refused" and reason in flag["reason"]
-
-
-def test_a_manual_block_on_recorded_violations_and_on_authorisation():
-    d, _ = run([msg("m0", "сука"), cmd("c1", "block", minutes=5, message_ids=["m0"])])
-    [block] = actions(d, "block")
-    assert block["grounds"] == [{"message_id": "m0", "category": "profanity"}]
-    d, _ = run([cmd("c2", "block", user="u9", authorisation={
-        "by": "директор Иванова И.И.", "document": "приказ № 12",
-        "until": (T0 + timedelta(days=60)).isoformat()})])
-    assert actions(d, "block")[0]["grounds"][0]["authorised_by"] == "директор Иванова И.И."
-
-
 def blocked_then(*after):
-    return [msg(f"m{i}", SWEARS[i], minutes=i) for i in range(4)] + list(after)
+    """u1 swears four times (certain findings): blocked on the 4th."""
+    return [staff()] + [msg(f"m{i}", SWEARS[i], minutes=i) for i in range(4)] + list(after)
+
+
+APOLOGY = msg("sorry", "Приношу извинения всем участникам чата, больше не повторится", minutes=8)
 
 
 def test_early_unblock_after_apology_when_nobody_objects():
-    d, _ = run(blocked_then(cmd("r1", "unblock_request", minutes=10)), until=T0 + timedelta(hours=30))
+    d, _ = run(blocked_then(APOLOGY, cmd("r1", "unblock_request", minutes=10, apology_message_id="sorry")),
+               until=T0 + timedelta(hours=30))
     [notice] = actions(d, "notice")
     assert notice["audience"] == "chat" and "извинения" in notice["text"]
+    assert "«Приношу извинения всем участникам чата, больше не повторится»" in notice["text"]
     [unblock] = actions(d, "unblock")
     assert "no participant objected" in unblock["reason"]
     assert datetime.fromisoformat(unblock["issued_at"]) == T0 + timedelta(minutes=10, hours=24)
 
 
 def test_an_objection_keeps_the_block():
-    d, _ = run(blocked_then(cmd("r1", "unblock_request", minutes=10),
+    d, _ = run(blocked_then(APOLOGY, msg("u5-hi", "Когда собрание?", user="u5", minutes=9),
+                            cmd("r1", "unblock_request", minutes=10, apology_message_id="sorry"),
                             cmd("o1", "objection", minutes=20, by="u5")), until=T0 + timedelta(hours=30))
     assert actions(d, "unblock") == []
     assert "возражения" in actions(d, "notice")[-1]["text"]
 
 
 def test_a_late_objection_is_refused_and_the_unblock_stands():
-    engine = Engine()
-    d, _ = run(blocked_then(cmd("r1", "unblock_request", minutes=10)), until=T0 + timedelta(hours=30),
-               engine=engine)
-    fx = engine.command(cmd("o1", "objection", minutes=60 * 26, by="u5"))
-    assert fx.flags[0]["kind"] == "command_refused" and len(actions(d, "unblock")) == 1
+    r = Run(blocked_then(APOLOGY, msg("u5-hi", "Когда собрание?", user="u5", minutes=9),
+                         cmd("r1", "unblock_request", minutes=10, apology_message_id="sorry")),
+            until=T0 + timedelta(hours=30))
+    r.feed([cmd("o1", "objection", minutes=60 * 26, by="u5")])
+    assert r.flagged("command_refused")[0]["reason"].startswith("no early-unblock request")
+    assert len(r.actions("unblock")) == 1
 
 
 def test_a_pardon_cancels_a_strike_and_lifts_a_block_resting_on_it():
-    d, _ = run([msg(f"m{i}", SWEARS[i], minutes=i) for i in range(3)]
+    d, _ = run([staff()] + [msg(f"m{i}", SWEARS[i], minutes=i) for i in range(3)]
                + [cmd("p1", "pardon", minutes=4, message_id="m1"), msg("m9", "сука", minutes=5)])
     assert actions(d, "block") == []
+    assert "по ошибке" in actions(d, "notice")[0]["text"]          # the sender hears it was a mistake
     d, _ = run(blocked_then(cmd("p1", "pardon", minutes=10, message_id="m2")))
     assert "pardoned" in actions(d, "unblock")[0]["reason"]
 
@@ -177,7 +135,8 @@ ROSTER = [
     {"event_id": "j1", "kind": "join", "user_id": "t7", "chat_id": "c1", "at": T0.isoformat()},
     {"event_id": "j2", "kind": "join", "user_id": "t7", "chat_id": "c2", "at": T0.isoformat()},
     {"event_id": "j3", "kind": "join", "user_id": "s1", "chat_id": "c3", "at": T0.isoformat()},
-    {"event_id": "j4", "kind": "join", "user_id": "p1", "chat_id": "c1", "at": T0.isoformat()},
+    {"event_id": "j4", "kind": "join", "user_id": "p1", "chat_id": "c1", "at": T0.isoformat(), "role": "parent",
+     "pupils": ["s1"]},
 ]
 
 
