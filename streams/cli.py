@@ -97,6 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     q = lsub.add_parser("shadow-report", help="where the shadow candidate and the live version disagree")
     q.add_argument("--limit", type=int, default=5, help="examples shown per kind (default 5)")
     lsub.add_parser("status", help="the live and shadow versions published on the lexicon topic")
+    q = lsub.add_parser("reviews", help="entries and rules by what moderators made of their findings "
+                                        "(confirmed, dismissed, pardoned, expired): which ones cost innocent people",
+                        description="Entries and rules by what moderators made of their findings, worst first. "
+                                    "Reads moderation.flags on KAFKA_BOOTSTRAP, or --flags FILE (flags as JSONL, "
+                                    "e.g. `dozor tail moderation.flags --from-beginning > flags.jsonl` or the "
+                                    "output of `dozor replay --all`), or --replay FILE (a recorded stream of "
+                                    "messages and moderators' commands, replayed here).")
+    src = q.add_mutually_exclusive_group()
+    src.add_argument("--flags", type=Path, metavar="FILE", help="flags as JSONL instead of the topic")
+    src.add_argument("--replay", type=Path, metavar="FILE", help="replay this stream in-process and report on it")
+    q.add_argument("--limit", type=int, default=30, help="rows shown (default 30, 0 for all)")
     p.set_defaults(func=cmd_lexicon)
 
     args = parser.parse_args(argv)
@@ -383,10 +394,76 @@ def cmd_lexicon(args) -> int:
                          Path(old) if old and Path(old).is_dir() else args.old,
                          Path(new) if new and Path(new).is_dir() else args.new, args.corpus,
                          new_rev=new if new and not Path(new).is_dir() else None)
+    if args.action == "reviews":
+        return _reviews(args)
     if args.action in ("publish", "promote", "shadow-report", "status"):
         from streams import lexicon_admin
         return lexicon_admin.main(args, _bootstrap_or_exit(f"lexicon {args.action}"))
     return 2
+
+
+def _reviews(args) -> int:
+    from streams import review_report
+
+    if args.replay or args.flags:
+        path = args.replay or args.flags
+        if not path.exists():
+            print(f"dozor lexicon reviews: {path} not found", file=sys.stderr)
+            return 2
+        flags = _replayed_flags(path) if args.replay else _flags_in(path)
+    else:
+        flags = _flags_on_topic(_bootstrap_or_exit("lexicon reviews"))
+        if flags is None:
+            return 1
+    for line in review_report.render(review_report.summarise(flags), args.limit or None):
+        print(line)
+    return 0
+
+
+def _replayed_flags(path: Path) -> list[dict]:
+    from streams.policy import Engine
+    from streams.replay import replay
+
+    with open(path, encoding="utf-8") as fh:
+        return [f for fx in replay(fh, Engine(), on_error=lambda why: print(f"dozor lexicon reviews: {why}",
+                                                                             file=sys.stderr)) for f in fx.flags]
+
+
+def _flags_in(path: Path) -> list[dict]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            try:
+                record = json.loads(line) if line.strip() else None
+            except ValueError:
+                print(f"dozor lexicon reviews: {path}:{lineno} is not JSON, skipped", file=sys.stderr)
+                continue
+            if isinstance(record, dict) and record.get("type", "flag") == "flag":
+                out.append(record)
+    return out
+
+
+def _flags_on_topic(bootstrap: str) -> list[dict] | None:
+    from kafka.errors import KafkaError
+
+    from streams import topics
+    from streams.broker import read_to_end
+
+    try:
+        values, _ = read_to_end(bootstrap, topics.FLAGS, timeout=120)
+    except (KafkaError, TimeoutError, OSError) as err:
+        print(f"dozor lexicon reviews: cannot read {topics.FLAGS} at {bootstrap}: {err!r}; is KAFKA_BOOTSTRAP "
+              f"right and the broker up?", file=sys.stderr)
+        return None
+    out = []
+    for raw in values:
+        try:
+            record = json.loads(raw)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
 
 
 def _is_category(category: str | None, action: str) -> bool:

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import socket
-import time
 from pathlib import Path
 
 from filters import Message, Verdict
@@ -27,6 +26,7 @@ from filters.ruleset import LexiconRefused, Ruleset
 from filters.shadow import disagreement
 
 from . import topics
+from .broker import read_to_end
 
 log = logging.getLogger("dozor.lexicons")
 # versions must outlive Kafka's default 7-day retention: a worker added next month reads them
@@ -143,26 +143,8 @@ def latest(records: list[dict]) -> dict[str, dict]:
 def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[dict], int]:
     """Every record of the lexicon topic, and the offset after the last one; TimeoutError
     if it cannot be read to its end in `timeout` seconds."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    tp = TopicPartition(topics.LEXICONS, 0)
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
-                             fetch_max_wait_ms=100, bootstrap_timeout_ms=10000)
-    try:
-        if not consumer.partitions_for_topic(topics.LEXICONS):
-            return [], 0                   # nothing was ever published
-        consumer.assign([tp])
-        consumer.seek_to_beginning(tp)
-        end = consumer.end_offsets([tp])[tp]
-        records, deadline = [], time.monotonic() + timeout
-        while consumer.position(tp) < end:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{topics.LEXICONS} not read to its end ({end} records) in {timeout:.0f} s")
-            for batch in consumer.poll(500).values():
-                records += [r for r in (_decode(rec.value) for rec in batch) if r is not None]
-        return records, end
-    finally:
-        consumer.close()
+    values, ends = read_to_end(bootstrap, topics.LEXICONS, timeout)
+    return [r for r in map(_decode, values) if r is not None], ends.get(0, 0)
 
 
 def catch_up(holder: Lexicons, bootstrap: str) -> None:

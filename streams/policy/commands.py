@@ -9,6 +9,7 @@ checked here against the rules. A refused command is reported back on moderation
     {"command_id": "c-1", "kind": "confirm", "chat_id": "…", "user_id": "u-42", "by": "t-7",
      "at": "2026-11-18T21:30:00+05:00", "review_id": "rv-…"}   # the finding counts, as if certain
     {"kind": "dismiss", …, "review_id": "rv-…"}                  # a false flag: no strike
+    (confirm and dismiss may name the message instead: "message_id": "m-1834")
     {"kind": "block", …, "message_ids": ["m-1801", …], "until": "…"}   # > 3 counted violations, ≤ 30 days
     {"kind": "block", …, "authorisation": {"by": "d-1", "document": "приказ № 12", "until": "…"}}
     {"kind": "unblock_request", …, "apology_message_id": "m-1900"}
@@ -60,9 +61,13 @@ def refuse(cmd: dict, reason: str, urgent: bool = False) -> Effects:
 
 # ------------------------------------------------------------------ reviews
 def _item(p: Participant, cmd: dict) -> tuple[str, dict] | str:
-    rid = cmd.get("review_id")
+    rid, mid = cmd.get("review_id"), cmd.get("message_id")
+    if (not isinstance(rid, str) or not rid) and isinstance(mid, str):
+        # by hand it is easier to name the message: its finding's item, if one is open
+        rid = next((r for r, item in p.reviews.items() if item.get("message_id") == mid), f"(none for {mid})")
     if not isinstance(rid, str) or not rid:
-        return f"a {cmd['kind']} needs review_id: the id of the review item it answers (on moderation.flags)"
+        return (f"a {cmd['kind']} needs review_id: the id of the review item it answers (on moderation.flags), "
+                f"or message_id for a message's finding")
     item = p.reviews.get(rid)
     if item is None:
         return (f"no open review item {rid} for {p.user_id} in {p.chat_id}: it was already handled or "
