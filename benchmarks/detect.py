@@ -110,6 +110,42 @@ def per_category(shared: Path) -> str:
     return "\n".join(rows)
 
 
+def by_certainty(shared: Path) -> str:
+    """Per category, the share of its findings by certainty, on the comments labelled clean and on
+    the toxic ones: what dozor would do alone (certain) and what it would leave to a moderator."""
+    from datetime import datetime, timezone
+    from filters import Message, check
+    from filters.model import CATEGORIES, CERTAINTIES
+
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    counts = {side: {c: dict.fromkeys(CERTAINTIES, 0) for c in CATEGORIES} for side in ("clean", "toxic")}
+    sizes = {"clean": 0, "toxic": 0}
+    for ds in DATASETS:
+        with open(shared / "datasets" / ds, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                side = "toxic" if row["labels"] else "clean"
+                sizes[side] += 1
+                for v in check(Message("b", "b", "b", now, row["text"] or " ")).violations:
+                    counts[side][v.category][v.certainty] += 1
+
+    def cell(n: dict) -> str:
+        total = sum(n.values())
+        if not total:
+            return "–"
+        return f"{total:,}: " + " / ".join(f"{n[c] / total:.0%}" for c in CERTAINTIES)
+
+    rows = [f"| category | {sizes['clean']:,} clean-labelled comments: findings, certain / likely / possible "
+            f"| {sizes['toxic']:,} toxic-labelled: findings, certain / likely / possible |", "|---|---|---|"]
+    for cat in CATEGORIES:
+        if cat == "quiet_hours":
+            continue                       # the comments have no send time: nothing to judge
+        rows.append(f"| {cat} | {cell(counts['clean'][cat])} | {cell(counts['toxic'][cat])} |")
+    return "\n".join(rows)
+
+
 def misses_by_kind(shared: Path) -> dict:
     """Why the toxic ok.ru comments dozor misses are missed, counted (never quoted: the data is not ours)."""
     from datetime import datetime, timezone
@@ -242,6 +278,7 @@ def main(argv=None) -> int:
     dozor_all = dozor_quality(peers_mod, a.shared, "dozor_all", TOXIC)
     misses = misses_by_kind(a.shared)
     categories_md = per_category(a.shared)
+    certainty_md = by_certainty(a.shared)
     dozor_s |= startup | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
     peers_q, peers_s = [], []
@@ -268,10 +305,14 @@ def main(argv=None) -> int:
           + "\n\nEvery category, on the shared probe (54 labelled chat lines), on the lexicons' own "
             "examples, and how often it fires on the real comments their annotators called clean "
             "(those contain real swearing and insults, so for the toxic categories this is not all "
-            "false flags; for flood, off-topic and personal data it nearly is):\n\n" + categories_md)
+            "false flags; for flood, off-topic and personal data it nearly is):\n\n" + categories_md
+          + "\n\nHow sure dozor is of what it finds (only a certain finding is acted on alone: a strike "
+            "or a deletion; the rest waits for a moderator). On the clean-labelled comments the "
+            "toxic categories' findings include real swearing the annotators let pass:\n\n" + certainty_md)
     print(md)
     if a.json:
         a.json.write_text(json.dumps({"dozor_quality": dozor_q, "dozor_all": dozor_all, "misses": misses,
+                                      "certainty": certainty_md,
                                       "dozor_speed": dozor_s,
                                       "peers_quality": peers_q, "peers_speed": peers_s},
                                      ensure_ascii=False, indent=1), encoding="utf-8")

@@ -352,7 +352,7 @@ def cmd_send(args) -> int:
 
 
 def cmd_tail(args) -> int:
-    from streams.service import consumer, describe
+    from streams.service import consumer, describe, describe_flag
 
     bootstrap = _bootstrap_or_exit("tail")
     tail = consumer(bootstrap, *args.topics, from_beginning=args.from_beginning)
@@ -361,7 +361,9 @@ def cmd_tail(args) -> int:
     try:
         for record in tail:
             value = json.loads(record.value)
-            line = describe(value) if record.topic == "moderation.decisions" else json.dumps(value, ensure_ascii=False)
+            line = (describe(value) if record.topic == "moderation.decisions" else
+                    describe_flag(value) if record.topic == "moderation.flags" and describe_flag(value) else
+                    json.dumps(value, ensure_ascii=False))
             print(line if sys.stdout.isatty() else json.dumps(value, ensure_ascii=False), flush=True)
     finally:
         tail.close()

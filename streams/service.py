@@ -129,7 +129,7 @@ def consumer(bootstrap: str, *names: str, from_beginning: bool = False, group: s
 def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
     """Wait for the worker, play the sample chat (timestamps moved to now), show decisions."""
     lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
-    tail = consumer(bootstrap, topics.DECISIONS, from_beginning=True)
+    tail = consumer(bootstrap, topics.DECISIONS, topics.FLAGS, from_beginning=True)
     prod = producer(bootstrap)
     probe = {"message_id": "demo-ready", "chat_id": "dozor-demo-probe", "sender_id": "dozor",
              "sent_at": datetime.now(timezone.utc).isoformat(), "text": "х*й"}
@@ -137,8 +137,8 @@ def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:                    # a probe's decision means the worker runs
         prod.send(topics.MESSAGES, key=probe["chat_id"], value=probe).get(10)
-        if any(json.loads(r.value).get("chat_id") == probe["chat_id"] for batch in tail.poll(3000).values()
-               for r in batch):
+        if any(r.topic == topics.DECISIONS and json.loads(r.value).get("chat_id") == probe["chat_id"]
+               for batch in tail.poll(3000).values() for r in batch):
             break
     shift = demo_shift([datetime.fromisoformat(m["sent_at"]) for m in lines], datetime.now(timezone.utc))
     say(f"demo: playing {len(lines)} messages of {path.name} (a parents' chat)…")
@@ -149,10 +149,12 @@ def play_demo(bootstrap: str, path: Path = SAMPLE) -> None:
     prod.flush()
     shown, idle = 0, 0
     while idle < 10:
-        got = [json.loads(r.value) for batch in tail.poll(1000).values() for r in batch]
-        got = [d for d in got if d["chat_id"] != probe["chat_id"]]
-        for d in got:
-            print(describe(d), flush=True)
+        got = [(r.topic, json.loads(r.value)) for batch in tail.poll(1000).values() for r in batch]
+        got = [(t, d) for t, d in got if d["chat_id"] != probe["chat_id"]]
+        for t, d in got:
+            line = describe(d) if t == topics.DECISIONS else describe_flag(d)
+            if line:
+                print(line, flush=True)
         shown += len(got)
         idle = 0 if got else idle + 1
     say(f"demo: {shown} decisions. The service keeps running: Ctrl-C to stop.")
@@ -166,6 +168,20 @@ def demo_shift(times: list[datetime], now: datetime) -> timedelta:
     in the evening), and none is dated in the future."""
     days = (now - max(times)).days
     return timedelta(days=days)
+
+
+def describe_flag(f: dict) -> str | None:
+    """A flag a moderator must act on, in one line; None for the ones that only record."""
+    if f.get("kind") == "review":
+        what = {"finding": f"{', '.join(f.get('categories', []))} ({f.get('certainty')})",
+                "block": "a block proposal", "removal": "a removal"}.get(f.get("review"), f.get("review"))
+        urgent = "URGENT " if f.get("urgent") else ""
+        text = f" «{f['text'][:80]}»" if f.get("text") else ""
+        return (f"? [{f['chat_id']}] {urgent}for a moderator: {what} of {f['user_id']}{text} — suggested "
+                f"{'/'.join(f.get('suggested', []))}, review_id {f['review_id']}")
+    if f.get("kind") == "command_refused":
+        return f"✗ [{f['chat_id']}] {f['command']} by {f['by']} refused: {f['reason']}"
+    return None
 
 
 def describe(d: dict) -> str:
