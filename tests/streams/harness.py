@@ -91,12 +91,16 @@ class Collector:
 class Worker:
     """`dozor worker` as a child process (so a test can SIGKILL it)."""
 
-    def __init__(self, bootstrap: str, app_id: str, data_dir: Path, policy: Path | None = None):
+    def __init__(self, bootstrap: str, app_id: str, data_dir: Path, policy: Path | None = None,
+                 chats: Path | None = None):
         self.env = {**os.environ, "KAFKA_BOOTSTRAP": bootstrap, "DOZOR_APP_ID": app_id,
                     "DOZOR_DATA_DIR": str(data_dir), "DOZOR_LOGLEVEL": "warning",
                     "PYTHONPATH": str(REPO)}
+        self.env.pop("DOZOR_CHATS", None)
         if policy:
             self.env["DOZOR_POLICY"] = str(policy)
+        if chats:
+            self.env["DOZOR_CHATS"] = str(chats)      # the chat registry: moderators, authorisers
         self.log = open(data_dir / f"worker-{uuid.uuid4().hex[:6]}.log", "wb")
         self.proc = None
 
