@@ -1,7 +1,8 @@
 """One version of the lexicons, compiled into detectors: what a worker swaps whole.
 
 Everything maintainers edit that decides a verdict (the word lists, swept.tsv, the
-off-topic domain allowlist) is read from one folder into a Ruleset named by a hash of
+off-topic domain allowlist, the personal-data tables of public values and address words,
+filters/tables.py) is read from one folder into a Ruleset named by a hash of
 those files, so a verdict names the exact lexicon that produced it and two workers
 with the same version judge alike. `load(..., validate=True)` is the gate a version
 must pass before a worker uses it: lint without errors and every example as promised.
@@ -12,6 +13,7 @@ word is read, change with the code, and take a restart.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 from .detectors.base import Detector
 from .detectors.flood import flood
 from .detectors.lexicon import CATEGORIES, hate, insult, profanity, threat
-from .detectors.offtopic import offtopic, read_domains
+from .detectors.offtopic import offtopic
 from .detectors.personal_data import personal_data
 from .detectors.quiet_hours import quiet_hours
 from .lexicon.format import LexiconError
@@ -28,8 +30,10 @@ from .matcher import Matcher
 from .model import Message, Verdict
 from .paths import lexicon_root
 from .pipeline import run
+from .tables import PUBLIC, has_phrase, read_address_words, read_domains, read_public, words_of
 
 VERSIONED = ("*.txt", "*.tsv")
+_T0 = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
 
 
 class LexiconRefused(ValueError):
@@ -86,6 +90,7 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
         version = fingerprint(files(folder))
         index = build_many(list(CATEGORIES), {c: folder / c for c in CATEGORIES})
         domains = read_domains(folder)
+        public, addresses = read_public(folder), read_address_words(folder)
     except LexiconError as err:
         raise LexiconRefused(_version(folder), [Problem.of(err)]) from None
     except UnicodeDecodeError as err:      # saved as cp1251 («ANSI» in Notepad), not UTF-8
@@ -96,7 +101,7 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
     matcher = Matcher(index)
     # order matters once: hate reads what profanity and insult found («все они … дебилы»)
     dets = (profanity(matcher), insult(matcher), threat(matcher), hate(matcher), flood(matcher),
-            offtopic(matcher, domains), personal_data(matcher), quiet_hours())
+            offtopic(matcher, domains), personal_data(matcher, public, addresses), quiet_hours())
     ruleset = Ruleset(version, folder, index, matcher, dets)
     if validate:
         problems = gate(ruleset)
@@ -123,10 +128,40 @@ def gate(ruleset: Ruleset) -> list:
     if not (ruleset.folder / "offtopic" / "domains.tsv").is_file():
         problems.append(checks.Problem("error", "offtopic/domains.tsv", "missing: every link to a school "
                                        "service would count as an unknown site"))
+    if not (ruleset.folder / PUBLIC).is_file():
+        problems.append(checks.Problem("error", PUBLIC, "missing: the regulations' own info@sferum.ru and "
+                                       "every 8-800 hotline would be deleted as a parent's data"))
     problems += [p for p in checks.lint_folder(ruleset.folder) if p.level == "error"]
     problems += [checks.Problem("error", f"{r.entry.file}:{r.line}", r.why)
                  for r in checks.run_examples(None, ruleset) if not r.ok]
+    problems += [checks.Problem("error", where, why) for where, why in address_examples(ruleset)]
     return problems
+
+
+def address_examples(ruleset: Ruleset) -> list[tuple[str, str]]:
+    """(file:line, why) for every example of personal_data/addresses.tsv that does not behave as its
+    kind promises: a venue's word leaves the address unflagged, a home's word keeps it flagged."""
+    from .detectors.personal_data import PATTERNS
+
+    address = dict(PATTERNS)["personal_data.address"]
+    pd = next(d for d in ruleset.detectors if d.category == "personal_data")
+    out = []
+    for ex in pd.addresses.examples:
+        m = address.search(ex.text)
+        if m is None:
+            out.append((ex.where, f"the example «{ex.text}» has no address dozor reads (a street and "
+                        f"«д.»/«дом» with a number, e.g. «ул. Ленина, д. 5»), so it shows nothing"))
+            continue
+        if not has_phrase(ex.phrase, words_of(ex.text[:m.start()] + " " + ex.text[m.end():])):
+            out.append((ex.where, f"the example «{ex.text}» does not have «{' '.join(ex.phrase)}» beside "
+                        f"its address (the address's own words do not count): it tests nothing"))
+            continue
+        verdict = ruleset.check(Message("example", "lexicon", "maintainer", _T0, ex.text), content_only=True)
+        flagged = any(v.category == "personal_data" for v in verdict.violations)
+        if flagged != (ex.kind == "дом"):
+            out.append((ex.where, f"«{ex.text}» must {'' if ex.kind == 'дом' else 'not '}be flagged as "
+                        f"personal data and is{' not' if ex.kind == 'дом' else ''}"))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -3,33 +3,25 @@ letters, calls to vote, links to unknown sites. What is related to learning is a
 so dozor is never certain here: two signs or more, or one strong one, make a likely ad
 (severity high), one sign a possible one (severity medium); a moderator decides either
 (streams/policy/policies.toml). A weak sign («по ссылке») counts only beside another.
-Links to school and education services (lexicons/offtopic/domains.tsv) are fine.
+Links to school and education services (lexicons/offtopic/domains.tsv) and to the school's
+own sites and channels (the chat registry, `[defaults.school] sites`) are fine.
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import re
 
 import regex
 
+from .. import registry
 from ..model import Evidence, Violation
-from ..paths import lexicon_root
+from ..tables import read_domains
 from .base import Doc
 from .lexicon import scan, shared_matcher
 
-URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?:/\S*)?")
+URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?P<path>/\S*)?")
 
 
 _TLD = re.compile(r"\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
-
-
-def read_domains(folder: Path | None = None) -> frozenset[str]:
-    path = (folder or lexicon_root()) / "offtopic" / "domains.tsv"
-    if not path.exists():
-        return frozenset()
-    return frozenset(l.strip().lower() for l in path.read_text(encoding="utf-8").splitlines()
-                     if l.strip() and not l.startswith("#"))
 
 
 def allowed(domain: str, domains: frozenset[str]) -> bool:
@@ -48,6 +40,9 @@ class Offtopic:
     def __call__(self, doc: Doc) -> Violation | None:
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == "offtopic"]
         links = [m for m in URL.finditer(doc.text) if not allowed(m.group(1), self.domains)] if _TLD.search(doc.text.lower()) else []
+        if links:
+            school = registry.settings(doc.message.chat_id).school
+            links = [m for m in links if not school.site(m.group(1), m["path"] or "")]
         if not hits and not links:
             return None
         evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]

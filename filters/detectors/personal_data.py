@@ -2,6 +2,11 @@
 addresses, credentials. Numbers that carry a check digit (cards, SNILS, INN) count only
 when the check digit is right, so page numbers and sums stay clean. Evidence is masked:
 the data itself never leaves the verdict.
+
+What is public is no finding at all: the regulations' and state services' addresses and
+hotlines (lexicons/personal_data/public.tsv), the school's own address, INN, phones and
+e-mail (the chat registry), an organisation's 10-digit INN and bank details, and a venue's
+address in a trip or event notice (lexicons/personal_data/addresses.tsv).
 """
 from __future__ import annotations
 
@@ -9,62 +14,58 @@ import re
 
 import regex
 
-from ..model import Evidence, Violation
+from .. import registry
+from ..checkdigits import inn_ok, luhn, snils_ok
+from ..model import Evidence, Violation, surest
 from ..morph import analyzer
+from ..public import STREET, Public, address_key, mobile, phone_key
+from ..tables import AddressWords, read_address_words, read_public, words_of
 from .base import Doc
 from .lexicon import scan, shared_matcher
 
+__all__ = ["PersonalData", "personal_data", "mask", "luhn", "snils_ok", "inn_ok"]
+
 _SEP = r"[\s\-\u2010-\u2015.()]*"
+# a pattern's `v` group, when it has one, is the datum itself; otherwise the whole match is.
+# Order matters: a span is taken by the first pattern, so a number labelled «ИНН» or «паспорт»
+# is read as that before the unlabelled shapes (a Moscow INN 97… looks like a mobile).
 PATTERNS: list[tuple[str, regex.Pattern]] = [
     ("personal_data.email", regex.compile(r"(?<![\w.])[\w.+\-]{1,64}@[\w\-]+(?:\.[\w\-]+)*\.[a-zа-я]{2,}\b", regex.I)),
+    ("personal_data.inn", regex.compile(r"(?i)инн\D{0,5}(?P<v>\d{10}|\d{12})(?!\d)")),
+    ("personal_data.passport", regex.compile(r"(?i)паспорт\D{0,25}(?P<v>\d{2}\s?\d{2}\s?(?:№|n|номер)?\s?\d{6})(?!\d)")),
     ("personal_data.card", regex.compile(r"(?<!\d)(?:\d[ \-]?){12,18}\d(?!\d)")),
     ("personal_data.phone", regex.compile(rf"(?<![\d\w])(?:\+7|8|7){_SEP}\(?\d{{3}}\)?{_SEP}\d{{3}}{_SEP}\d{{2}}{_SEP}\d{{2}}(?!\d)")),
     ("personal_data.phone", regex.compile(rf"(?<![\d\w+])9\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{2}}{_SEP}\d{{2}}(?!\d)")),
     ("personal_data.snils", regex.compile(r"(?<!\d)\d{3}[\- ]?\d{3}[\- ]?\d{3}[\- ]?\d{2}(?!\d)")),
-    ("personal_data.inn", regex.compile(r"(?i)инн\D{0,5}(\d{10}|\d{12})(?!\d)")),
-    ("personal_data.passport", regex.compile(r"(?i)паспорт\D{0,25}(\d{2}\s?\d{2}\s?(?:№|n|номер)?\s?\d{6})(?!\d)")),
     ("personal_data.address", regex.compile(
-        r"(?i)\b(?:ул\.?|улица|пр-т|проспект|пер\.?|переулок|бульвар|б-р|шоссе)\s+[\w\- ]{2,40}?,?\s*"
-        r"(?:д\.?|дом)\s*\d+[а-я]?(?:\s*,?\s*(?:кв\.?|квартира)\s*\d+)?")),
+        rf"(?i)\b(?P<kind>{STREET})\s+(?P<name>[\w\- ]{{2,40}}?),?\s*"
+        r"(?:д\.?|дом)\s*(?P<house>\d+[а-я]?)(?P<flat>\s*,?\s*(?:кв\.?|квартира)\s*\d+)?")),
     ("personal_data.credentials", regex.compile(
-        r"(?i)\b(?:пароль|password|логин|login|пин-?код)(?:[^:=\n]{0,25}?[:=]\s*|\s+)(?!от\b|для\b|к\b)(\S{3,})")),
+        r"(?i)\b(?:пароль|password|логин|login|пин-?код)(?:[^:=\n]{0,25}?[:=]\s*|\s+)(?!от\b|для\b|к\b)(?P<v>\S{3,})")),
 ]
 
-
-def luhn(digits: str) -> bool:
-    total, alt = 0, False
-    for d in reversed(digits):
-        n = int(d)
-        if alt:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total, alt = total + n, not alt
-    return total % 10 == 0
-
-
-def snils_ok(digits: str) -> bool:
-    number, check = digits[:9], int(digits[9:])
-    if int(number) <= 1001998:
-        return False
-    total = sum(int(d) * (9 - i) for i, d in enumerate(number))
-    total = total % 101 if total > 101 else total
-    return (0 if total in (100, 101) else total) == check
-
-
-def inn_ok(digits: str) -> bool:
-    def check(ds, weights):
-        return sum(int(d) * w for d, w in zip(ds, weights)) % 11 % 10
-    if len(digits) == 10:
-        return check(digits, (2, 4, 10, 3, 5, 9, 4, 6, 8)) == int(digits[9])
-    return (check(digits, (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)) == int(digits[10])
-            and check(digits, (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)) == int(digits[11]))
-
-
+# How sure each kind is at best, and why. The policy deletes a certain finding at once, hides a
+# likely one until a moderator looks and only shows a possible one (streams/policy/), so
+# «certain» is kept for what cannot be anything but a person's datum.
+SURE = {
+    # 13–19 digits passing Luhn: one random number in ten passes too, which is why an organisation's
+    # bank details after their labels (р/с, КБК, ОГРН) are set aside first; in a chat the rest is a card
+    "personal_data.card": "certain",
+    "personal_data.snils": "certain",        # a checksum over nine digits: no other number has one
+    "personal_data.inn": "certain",          # 12 digits, two check digits: a person's (10 are skipped)
+    "personal_data.email": "certain",        # a person's box; an organisation's («info@…») is likely
+    "personal_data.phone": "certain",        # a mobile (+7 9xx) is a person's; a landline is likely
+    "personal_data.passport": "likely",      # «паспорт» and ten digits: no check digit, a form's number
+    "personal_data.address": "likely",       # found by the street words: a shop's address looks the same
+    "personal_data.credentials": "likely",   # «пароль: спросите у учителя» is no password
+    "personal_data.health": "possible",      # a diagnosis word near a name: a book, a film, a cartoon
+}
 VALID = {"personal_data.card": lambda d: 13 <= len(d) <= 19 and luhn(d),
          "personal_data.snils": lambda d: len(d) == 11 and snils_ok(d),
          "personal_data.inn": inn_ok}
 WHAT = {"personal_data.email": "an e-mail address", "personal_data.card": "a bank card number",
         "personal_data.phone": "a phone number", "personal_data.snils": "a SNILS number",
-        "personal_data.inn": "an INN", "personal_data.passport": "passport series and number",
+        "personal_data.inn": "a person's INN", "personal_data.passport": "passport series and number",
         "personal_data.address": "a home address", "personal_data.credentials": "a login or password",
         "personal_data.health": "health information about a named child"}
 
@@ -86,11 +87,15 @@ def mask(value: str) -> str:
 
 
 class PersonalData:
-    """«Телефон для связи 8 (916) 123-45-67» → personal_data, evidence «8 (•••) •••-••-67»."""
+    """«Телефон для связи 8 (916) 123-45-67» → personal_data, evidence «8 (•••) •••-••-67»;
+    «Горячая линия 8-800-100-12-34», «Сбор у театра, ул. Ленина, д. 5» → nothing."""
     name = category = "personal_data"
 
-    def __init__(self, matcher=None):
+    def __init__(self, matcher=None, public: Public | None = None, addresses: AddressWords | None = None):
         self.matcher = matcher or shared_matcher()
+        self.public = read_public() if public is None else public
+        self.addresses = read_address_words() if addresses is None else addresses
+        self.requisites = _requisites(self.public.requisites)
 
     def _health(self, doc: Doc) -> list[tuple]:
         """A diagnosis next to a child's name: «у Пети ветрянка». The name is what gets masked."""
@@ -101,7 +106,7 @@ class PersonalData:
         for m in regex.finditer(r"\b[А-ЯЁ][а-яё]+", doc.text):
             near = any(abs(h.start - m.start()) < 60 for h in hits)
             if near and any("Name" in p.tag for p in analyzer().parse(m.group())):
-                out.append(("personal_data.health", m.start(), m.end(), m.group()))
+                out.append(("personal_data.health", m.start(), m.end(), m.group(), SURE["personal_data.health"]))
         return out
 
     def __call__(self, doc: Doc) -> Violation | None:
@@ -110,34 +115,73 @@ class PersonalData:
         numbers, email, words = _NUMBER.search(text), "@" in text, _WORDS.search(text.lower())
         if not (health or numbers or email or words):
             return None           # the common case, decided by three cheap scans
-        found, taken = list(health), [(s, e) for _, s, e, _ in health]
+        found, taken = list(health), [(s, e) for _, s, e, *_ in health]
+        if numbers and self.requisites is not None:
+            taken += [m.span("v") for m in self.requisites.finditer(text)]
+        publics = None
         for rule, pattern in PATTERNS:
             if not (numbers or email or words):
                 break
             if not (numbers if rule in _NUMERIC else email if rule == "personal_data.email" else words or numbers):
                 continue
+            group = "v" if "v" in pattern.groupindex else 0
             for m in pattern.finditer(text):
-                start, end = m.span(m.lastindex or 0)
+                start, end = m.span(group)
                 if any(a < end and start < b for a, b in taken):
                     continue
-                value = m.group(m.lastindex or 0)
+                value = m.group(group)
+                digits = "".join(c for c in value if c.isdigit())
                 check = VALID.get(rule)
-                if check and not check("".join(c for c in value if c.isdigit())):
+                if check and not check(digits):
                     continue
+                # a public value is taken too: the digits of a hotline are not a card's either
                 taken.append((start, end))
-                found.append((rule, start, end, value))
+                if publics is None:
+                    publics = (self.public, registry.settings(doc.message.chat_id).school)
+                sure = self._sure(rule, m, value, digits, publics, text)
+                if sure is not None:
+                    found.append((rule, start, end, value, sure))
         if not found:
             return None
-        evidence = tuple(Evidence(s, e, mask(v), mask(v), rule) for rule, s, e, v in found)
-        what = ", ".join(dict.fromkeys(WHAT[r] for r, *_ in found))
-        # a number that passes its check digit, an e-mail or a phone is what it looks like; an
-        # address, a passport or a password found by words around it is a heuristic sign
-        sure = any(r in VALID or r in ("personal_data.email", "personal_data.phone") for r, *_ in found)
-        certainty = "certain" if sure else "possible" if all(r == "personal_data.health" for r, *_ in found) \
-            else "likely"
-        return Violation("personal_data", found[0][0], "high" if sure else "medium", evidence,
+        evidence = tuple(Evidence(s, e, mask(v), mask(v), rule) for rule, s, e, v, _ in found)
+        what = ", ".join(dict.fromkeys(f"{WHAT[r]} ({sure})" for r, _, _, _, sure in found))
+        certainty = surest(sure for *_, sure in found)
+        return Violation("personal_data", found[0][0], "high" if certainty == "certain" else "medium", evidence,
                          f"personal_data: {what} in the common chat (shown masked); "
                          f"send it privately (003 §5.3, 001 §5.1)", certainty=certainty)
+
+    def _sure(self, rule: str, m, value: str, digits: str, publics: tuple[Public, ...], text: str) -> str | None:
+        """How sure this match is (SURE, less when its shape says so), or None: not a person's."""
+        if rule == "personal_data.phone":
+            if any(p.phone(value) for p in publics):
+                return None                    # a hotline, the school's office
+            return SURE[rule] if mobile(phone_key(value)) else "likely"
+        if rule == "personal_data.email":
+            if any(p.email(value) for p in publics):
+                return None
+            return "likely" if any(p.mailbox(value) for p in publics) else SURE[rule]
+        if rule == "personal_data.inn":
+            if len(digits) == 10 or any(p.inn(digits) for p in publics):
+                return None                    # 10 digits are an organisation's: public by law
+            return SURE[rule]
+        if rule == "personal_data.address":
+            if m["flat"]:
+                return SURE[rule]              # a flat is a home, whatever stands around it
+            if any(p.address(address_key(m["kind"], m["name"], m["house"])) for p in publics):
+                return None
+            # the words around it, not its own («ул. Театральная» is no theatre)
+            if self.addresses.venue(words_of(text[:m.start()] + " " + text[m.end():])):
+                return None
+        return SURE[rule]
+
+
+def _requisites(labels: tuple[str, ...]) -> regex.Pattern | None:
+    """A number right after an organisation's requisite («КПП 665801001», «р/с 4070…»)."""
+    if not labels:
+        return None
+    alts = "|".join(r"\s*".join(regex.escape(w).replace("е", "[её]") for w in label.split())
+                    for label in sorted(labels, key=len, reverse=True))
+    return regex.compile(rf"(?i)(?<!\w)(?:{alts})\W{{0,5}}(?P<v>\d(?:[ \-]?\d){{7,24}})(?!\d)")
 
 
 # matched on the lower-cased text: a case-insensitive alternation costs five times more in `re`
@@ -147,5 +191,6 @@ _NUMERIC = ("personal_data.card", "personal_data.phone", "personal_data.snils", 
             "personal_data.passport")
 
 
-def personal_data(matcher=None) -> PersonalData:
-    return PersonalData(matcher)
+def personal_data(matcher=None, public: Public | None = None,
+                  addresses: AddressWords | None = None) -> PersonalData:
+    return PersonalData(matcher, public, addresses)

@@ -105,7 +105,7 @@ PII = [
     ("an e-mail", "почта petrov1980@yandex.ru, пишите", "petrov1980@yandex.ru"),
     ("a card with a valid check digit", "переведите на карту 4111 1111 1111 1111", "4111 1111 1111 1111"),
     ("a SNILS with a valid check", "СНИЛС ребёнка 112-233-445 95", "112-233-445 95"),
-    ("an INN", "ИНН 7707083893", "7707083893"),
+    ("a person's INN (12 digits)", "ИНН 500100732259", "500100732259"),   # 10 digits: an organisation's
     ("a passport", "паспорт 45 06 123456", "45 06 123456"),
     ("a home address", "живём на ул. Ленина, д. 5, кв. 12", "ул. Ленина, д. 5, кв. 12"),
     ("a password", "пароль от дневника: qwerty123", "qwerty123"),
