@@ -28,6 +28,8 @@ def expand(word: str, units: Iterable[Unit]) -> list[str]:
                     out.append(new)
                 if len(out) >= MAX_READINGS:
                     break
+            if len(out) >= MAX_READINGS:
+                break        # the cap holds for the unit's whole output, not per reading («00BCC» gave 34)
         readings = out or readings
     return readings
 

@@ -81,3 +81,8 @@ def test_a_cyrillic_word_is_first_read_as_itself(word):
 @given(st.text(max_size=40))
 def test_readings_never_explode(text):
     assert 1 <= len(readings(text)) <= 32
+
+
+def test_the_readings_cap_holds_across_readings():
+    # found by the property test above: each reading after the cap used to add one more
+    assert len(readings("00BCC")) == 32
