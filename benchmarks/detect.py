@@ -161,7 +161,8 @@ def misses_by_kind(shared: Path) -> dict:
                 continue
             if any(v.category in TOXIC for v in check(Message("b", "b", "b", now, row["text"] or " ")).violations):
                 continue
-            cats = sorted({h.entry.category for h in shared_matcher().scan(row["text"])})
+            # a word of speech («сказал») is a cue for filters/speech.py, never a lexicon word missed
+            cats = sorted({h.entry.category for h in shared_matcher().scan(row["text"])} - {"speech"})
             kind = (f"a {'/'.join(cats)} word whose shape did not count (not aimed, not a threat form)"
                     if cats else "no lexicon word at all (insult by meaning, sarcasm, a call without a known verb)")
             kinds[kind] = kinds.get(kind, 0) + 1

@@ -13,6 +13,9 @@ are matched as wildcards against the form table, separators («х.у.й», «П�
 are joined, and spaced letters («х у й», «дро чи») are joined across words when the
 pieces are not ordinary words themselves («вам удачи» stays two words).
 Every answer is cached per distinct token, which is what makes this fast.
+
+A speech cue («угрожают», «закопать»: filters/lexicon/index.py) is a hit of category
+`speech`: never a violation itself, it tells the lexicon detectors a report may be there.
 """
 from __future__ import annotations
 
@@ -82,7 +85,8 @@ class _Token:
     disguised: bool      # holds a mask or separator: «х*й», «х.у.й»
     piece: bool          # could be a piece of a word typed with spaces: «дро», «чи», «х»
     ordinary: bool       # a dictionary word of two letters or more: «вам», «чи»
-    hot: bool = False    # a hit, a disguise or a phrase's anchor: the message needs a closer look
+    hot: bool = False    # a hit, a disguise, a phrase's anchor or a cue: the message needs a closer look
+    cues: tuple[Entry, ...] = ()     # speech cues (category speech): «угрожают», «закопать»
 
 
 class Matcher:
@@ -105,6 +109,8 @@ class Matcher:
                 hits += [Hit(a, b, text[a:b], info.normalized, e) for e in info.entries]
             elif info.disguised:
                 hits.extend(self._parts(Token(text[a:b], a, b)))
+            if info.cues:
+                hits += [Hit(a, b, text[a:b], info.folded, e) for e in info.cues]
         if spaced:
             gaps = [_GAP.fullmatch(text[x[1]:y[0]]) is not None for x, y in zip(spans, spans[1:])]
             for i, k, j in self._spaced(infos, gaps):
@@ -208,10 +214,12 @@ class Matcher:
         known = j.known and not disguised
         if disguised and not j.entries and not any(self.judge_word(p).entries for p in _PIECE.findall(word)):
             disguised = False     # «кое-как», «т.е.»: no piece is a hit either, nothing left to look at
+        cues = self.index.cues.get(word, ())
         return _Token(j.entries, j.normalized, word, disguised,
                       piece=not disguised and (size <= 3 or (size <= 4 and not known)),
                       ordinary=known and size > 1,
-                      hot=bool(j.entries) or disguised or word in self.index.phrase_anchors)
+                      hot=bool(j.entries) or disguised or word in self.index.phrase_anchors or bool(cues),
+                      cues=cues)
 
     def _judge_disguised(self, word: str) -> _Judgement:
         pieces = [p for p in _SPLIT.split(word) if p]

@@ -42,10 +42,17 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     return None
 
 
+def quoted(text: str, start: int) -> bool:
+    """Does `start` stand inside quotes: «…», „…“ or "…"? (English “…” are left out: copied
+    posts come wrapped in them, and the words inside are the poster's own.)"""
+    head = text[:start]
+    return (head.count("«") > head.count("»") or head.count('"') % 2 == 1
+            or head.count("„") > head.count("“"))
+
+
 def mention(text: str, start: int, end: int) -> str | None:
     """Not an insult but a mention: inside quotes (a title), or a name like «Иван-дурак»."""
-    head = text[:start]
-    if head.count("«") > head.count("»") or head.count('"') % 2 == 1:
+    if quoted(text, start):
         return "inside quotes"
     word = text[start:end]
     if word[:1].isupper() and not word.isupper():

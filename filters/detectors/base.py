@@ -20,6 +20,7 @@ class Doc:
         self.text = message.text
         self.found: list[Violation] = []     # what earlier detectors found (hate reads insults)
         self.scans: dict = {}                # a lexicon matcher's hits, shared by its detectors
+        self.speech: dict = {}               # filters/speech.py's reading of it, per matcher
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -1,11 +1,13 @@
 """A lexicon category as a detector: profanity, insult, hate, threat.
 
 Words come from the matcher (every form, every disguise); what stands around them
-decides whether they count (filters/shapes.py), as each lexicon file's headers say.
+decides whether they count (filters/shapes.py), as each lexicon file's headers say, and
+who says them of whom decides what a counted word is (filters/speech.py): the sender's
+own, someone else's words reported, or nothing at all.
 """
 from __future__ import annotations
 
-from .. import homonyms, shapes
+from .. import homonyms, shapes, speech
 from ..matcher import Hit, Matcher
 from ..model import Evidence, Violation, less_sure, surest
 from .base import Doc
@@ -14,7 +16,9 @@ _RANK = {"low": 0, "medium": 1, "high": 2}
 URGENT = ("hate", "threat")
 MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-дурак»: a title or a name is not an insult
 NAMEABLE = ("insult", "hate")  # «Козлов», «Хохлов»: a surname is not the plural of an insult or slur
-CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data")
+# every lexicon folder a version must have; speech holds word classes, never violations
+CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data", "speech")
+READ = ("profanity", "insult", "threat", "hate")      # categories whose words filters/speech.py reads
 
 
 def shared_matcher() -> Matcher:
@@ -32,6 +36,17 @@ def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
     return doc.scans[key]
 
 
+def by_category(doc: Doc, matcher: Matcher) -> dict[str, list[Hit]]:
+    """The hits of `scan`, by their entry's category, sorted once per doc for every detector."""
+    key = (id(matcher), "by category")
+    if key not in doc.scans:
+        groups: dict[str, list[Hit]] = {}
+        for h in scan(doc, matcher):
+            groups.setdefault(h.entry.category, []).append(h)
+        doc.scans[key] = groups
+    return doc.scans[key]
+
+
 class LexiconDetector:
     """Flags words of one lexicon category; evidence names the entry, its file:line and the shape."""
 
@@ -45,20 +60,43 @@ class LexiconDetector:
         self._vouch: dict[int, frozenset[str]] = {}      # entry → words its examples use
 
     def __call__(self, doc: Doc) -> Violation | None:
-        hits = [h for h in scan(doc, self.matcher) if h.entry.category == self.category]
-        if not hits:
+        every = scan(doc, self.matcher)
+        if not every:
+            return None       # almost every message
+        groups = by_category(doc, self.matcher)
+        hits = groups.get(self.category, [])
+        # speech is read where there is some: a word of saying, naming, a subject, a report's cue;
+        # and around every threat word, whose person and object are grammar
+        cued = self.category in READ and speech.SPEECH in groups
+        if not hits and not cued:
             return None
-        kept = [(h, why, self._certainty(doc, h, why)) for h in hits
-                if (why := self._counts(doc, h, hits)) is not None]
+        reads = cued or self.category == "threat"
+        kept = []         # (hit, why, certainty, reading or None)
+        for h in hits:
+            why = self._counts(doc, h, hits)
+            reading = speech.read(doc, h, self.category, self.matcher, why is not None) if reads else None
+            if reading is None:
+                if why is not None:
+                    kept.append((h, why, self._certainty(doc, h, why), None))
+            elif not reading.permitted:
+                sure = speech.certainty(self.category, self._certainty(doc, h, why or ""))
+                kept.append((h, "; ".join(r for r in (why, reading.why) if r), sure, reading))
+        if cued:
+            taken = frozenset((h.start, h.end) for h, _, _, _ in kept)
+            kept += [(h, r.why, "possible", r)
+                     for h, r in speech.reports(doc, every, self.category, self.matcher, taken)]
         if not kept:
             return None
         evidence = tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
-                         for h, _, _ in kept)
-        severity = max((h.entry.severity for h, _, _ in kept), key=_RANK.__getitem__)
-        words = ", ".join(f"«{h.text}» ({_why(h, why)}; {sure})" for h, why, sure in kept)
+                         for h, _, _, _ in kept)
+        severity = max((h.entry.severity for h, _, _, _ in kept), key=_RANK.__getitem__)
+        words = ", ".join(f"«{h.text}» ({_why(h, why)}; {sure})" for h, why, sure, _ in kept)
+        readings = [r for _, _, _, r in kept]
         return Violation(self.category, f"{self.category}.lexicon", severity, evidence,
-                         f"{self.category}: {words}", urgent=self.category in URGENT,
-                         certainty=surest(sure for _, _, sure in kept))
+                         f"{self.category}: {words}",
+                         urgent=self.category in URGENT or any(r is not None and r.urgent for r in readings),
+                         certainty=surest(sure for _, _, sure, _ in kept),
+                         reported=all(r is not None for r in readings))
 
     def _certainty(self, doc: Doc, hit: Hit, why: str) -> str:
         """How sure a counted hit is: its file's ceiling (`уверенность:`), less when the shape

@@ -19,7 +19,7 @@ from ..normalise import fold
 from ..paths import lexicon_root
 from ..tokens import tokenize
 from . import safety
-from .format import AIMS, Entry, LexiconError
+from .format import AIMS, CLASSES, SPEECH, Entry, LexiconError
 from .index import SWEPT, Index, build
 
 
@@ -75,7 +75,7 @@ def _position(problem: Problem) -> tuple[str, int]:
 
 
 def _key(e: Entry) -> tuple:
-    return (e.category, e.kind, e.value, e.forms, e.near)
+    return (e.category, e.word_class, e.kind, e.value, e.forms, e.near)
 
 
 def _entry_problems(index: Index) -> list[Problem]:
@@ -86,7 +86,14 @@ def _entry_problems(index: Index) -> list[Problem]:
             continue
         if not any(x.kind in ("hit", "review") for x in e.examples):
             problems.append(Problem("error", e.source, f"entry {e.label!r} has no '+' example: "
-                                    f"add a line '  + …' with a message it must catch"))
+                                    f"add a line '  + …' with a message it must catch"
+                                    + (" (in a speech file: a text the word is found in)"
+                                       if e.category == SPEECH else "")))
+        if e.category == SPEECH:
+            problems += [Problem("error", f"{e.file}:{x.line}", f"'~ {x.text}': a speech class decides nothing "
+                                 f"by itself, so nothing is left to a moderator; write '+' (the word is found "
+                                 f"in this text) or '-' (it is not), and put whole messages under the threat or "
+                                 f"insult entry they concern") for x in e.examples if x.kind == "review"]
         if seen[_key(e)] > 1:
             problems.append(Problem("warning", e.source, f"entry {e.label!r} appears more than once"))
         if e.kind == "lemma" and not morph.is_known(e.value):
@@ -136,7 +143,7 @@ def _shadowed(index: Index) -> list[Problem]:
     sound answer, and a guess would have maintainers delete rules that still work."""
     safe = _SafeWords(index)
     repeated = Counter(_key(e) for e in index.entries)
-    owners: dict[tuple[str, str], Entry] = {}
+    owners: dict[tuple, Entry] = {}
     patterns: list[Entry] = []
     problems = []
     for e in index.entries:
@@ -183,12 +190,13 @@ def _forms_of(e: Entry) -> list[str]:
     return morph.lexeme(e.value, e.forms) if e.kind == "lemma" else [e.value]
 
 
-def _dead_forms(e: Entry, owners: dict[tuple[str, str], Entry], safe: _SafeWords) -> Problem | None:
+def _dead_forms(e: Entry, owners: dict[tuple, Entry], safe: _SafeWords) -> Problem | None:
     forms = _forms_of(e)
     live = [f for f in forms if safe.source(f) is None]
-    taken = [owners[(e.category, f)] for f in live if (e.category, f) in owners]
+    owner = (e.category, e.word_class)      # speech: a word may be in two classes («дразнить»)
+    taken = [owners[(owner, f)] for f in live if (owner, f) in owners]
     for form in live:
-        owners.setdefault((e.category, form), e)
+        owners.setdefault((owner, form), e)
     if not live:
         return Problem("warning", e.source, f"entry {e.label!r} never fires: every form of it is listed as "
                        f"safe in {_names(safe.source(f) for f in forms)}; delete the entry or the safe line")
@@ -323,8 +331,8 @@ class ExampleResult:
     def ok(self) -> bool:
         if self.kind == "hit":
             return self.flagged
-        if self.kind == "review":
-            return self.flagged and self.certainty != "certain"
+        if self.kind == "review":        # a speech class leaves nothing to a moderator: lint says so
+            return self.flagged and self.certainty != "certain" and self.entry.category != SPEECH
         # a known miss that is now caught fails too (strict xfail): promote it to '+'
         return not self.flagged
 
@@ -335,6 +343,10 @@ class ExampleResult:
 
     @property
     def why(self) -> str:
+        if self.entry.category == SPEECH:
+            cls = next(k for k, v in CLASSES.items() if v == self.entry.word_class)
+            found = "is found" if self.flagged else "is not found"
+            return f"«{self.text}»: the word of {self.entry.label!r} (класс: {cls}) {found} in it"
         if self.kind == "review":
             return (f"«{self.text}» must be caught and left to a moderator, and is "
                     + ("not caught" if not self.flagged else "acted on as certain"))
@@ -349,7 +361,9 @@ _T0 = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
 def run_examples(category: str | None = None, ruleset=None) -> list[ExampleResult]:
     """Every example of `category` (None: all), judged by `ruleset` (default: the shipped
     lexicons) exactly as a worker would judge it. An example counts as flagged when the
-    category of its file's folder is among the verdict's violations."""
+    category of its file's folder is among the verdict's violations; in a speech file, when
+    the entry's word is found in it as a word of its class (filters/speech.py)."""
+    from .. import speech
     from ..ruleset import default
 
     ruleset = ruleset or default()
@@ -357,6 +371,10 @@ def run_examples(category: str | None = None, ruleset=None) -> list[ExampleResul
     for entry in ruleset.index.entries:
         folder = entry.file.split("/")[0]
         if category is not None and folder != category:
+            continue
+        if entry.category == SPEECH:
+            results += [ExampleResult(entry, ex.kind, ex.text, ex.line, speech.finds(ruleset.index, entry, ex.text))
+                        for ex in entry.examples]
             continue
         for ex in entry.examples:
             msg = Message("example", "lexicon", "maintainer", _T0, ex.text)
@@ -380,6 +398,8 @@ def explain(text: str, category: str = "profanity", index: Index | None = None) 
     from ..normalise import fold, readings
 
     index = index or build(category)
+    if category == SPEECH:
+        return _explain_speech(text, index)
     matcher = Matcher(index)
     tokens = tokenize(text)
     hits = {h.start: h for h in matcher.scan(text)}
@@ -405,4 +425,22 @@ def explain(text: str, category: str = "profanity", index: Index | None = None) 
             shown = ", ".join(readings(word)[:6])
             lines.append(f"«{token.text}» → clean: not in the dictionary; readings tried: {shown}; "
                          f"no entry or root matched")
+    return lines
+
+
+def _explain_speech(text: str, index: Index) -> list[str]:
+    """Which speech class each word of `text` is a word of: a class is never flagged, it tells
+    filters/speech.py who speaks and of what."""
+    from .. import speech
+
+    names = {v: k for k, v in CLASSES.items()}
+    lines = []
+    for token in tokenize(text):
+        word = fold(token.text)
+        found = [f"{names.get(cls, cls)} ({e.label}, {e.source})" for cls, table in index.speech.items()
+                 if (e := table.get(word)) is not None]
+        found += [f"{names.get(cls, cls)} (phrase {e.label}, {e.source})"
+                  for cls, phrases in index.speech_phrases.items() for forms, e in phrases
+                  if any(word in f for f in forms) and speech.finds(index, e, text)]
+        lines.append(f"«{token.text}» → " + ("класс: " + "; ".join(found) if found else "no speech class"))
     return lines

@@ -20,10 +20,14 @@ File headers besides category and severity (all optional):
     уверенность: точно            ← how sure a hit is at best: точно (certain: acted on by itself),
                                     вероятно (likely) or возможно (possible): a moderator decides
                                     (default вероятно: nothing is automatic unless a file says so)
+    класс: дети                   ← only in `категория: speech` files, and required there: which word
+                                    class of filters/speech.py the file lists (CLASSES below)
 
 Examples: `+` must be caught (at any certainty), `-` must not be caught at all, `~` must be
 caught but left to a moderator (not certain: «сына обозвали тупицей» is a report, not an
-insult by the sender), `?` a known miss.
+insult by the sender), `?` a known miss. In a speech file nothing is caught: `+` means a word of
+the entry is found in the text as a word of the file's class, `-` that it is not, and `~` is an
+error (a class decides nothing by itself).
 
 Parsing never guesses: a line it cannot read is a LexiconError naming file:line.
 """
@@ -36,11 +40,22 @@ import regex
 
 HEADERS = {"категория": "category", "серьёзность": "severity", "серьезность": "severity",
            "примеры": "examples", "описание": "description", "адресат": "aim", "формы": "forms",
-           "рядом": "near", "уверенность": "certainty"}
+           "рядом": "near", "уверенность": "certainty", "класс": "word_class"}
 AIMS = {"любой": "any", "нужен": "person", "группа": "group", "маркер": "marker", "заполнитель": "filler"}
 SEVERITIES = ("low", "medium", "high")
 EXAMPLE_SIGNS = {"+": "hit", "-": "miss", "~": "review", "?": "known_miss"}
 CERTAINTY = {"точно": "certain", "вероятно": "likely", "возможно": "possible"}
+SPEECH = "speech"
+# The word classes filters/speech.py reads a message with (lexicons/speech/, one class a file).
+CLASSES = {"речь": "report",         # verbs of saying: what follows is someone else's words
+           "обзывание": "naming",    # calling someone a name: «обозвали тупицей», «кличка»
+           "угроза": "threat",       # a threat reported: «сыну угрожают»
+           "травля": "bullying",     # bullying reported: «над дочкой издеваются»
+           "дети": "child",          # whom a report is about: сын, дочь, ребёнок
+           "праздник": "festive",    # festive and sporting talk: выпускной, финал, турнир
+           "цель": "target",         # what a threat verb is aimed at for real: школа, дом, учитель
+           "урок": "subject",        # terms of a school subject: «тупой угол», «Мцыри»
+           "опасность": "hazard"}    # dangers of the world: гололёд, сосулька, мороз
 
 
 class LexiconError(ValueError):
@@ -68,6 +83,7 @@ class Entry:
     forms: tuple[frozenset[str], ...] = ()                 # alternatives of grammemes, e.g. {1per, futr}
     near: frozenset[str] = frozenset()                     # words one of which must be close by
     certainty: str = "likely"                              # the surest a hit of this entry can be
+    word_class: str = ""                                   # speech files only: CLASSES' value
 
     @property
     def source(self) -> str:
@@ -133,12 +149,31 @@ def parse(path: Path, name: str | None = None) -> LexiconFile:
     if sure not in CERTAINTY:
         raise LexiconError(f"{name}: 'уверенность: {sure}' must be one of {', '.join(CERTAINTY)} "
                            f"(точно: acted on by itself; вероятно, возможно: a moderator decides)")
+    word_class = _word_class(name, category, headers.get("word_class"), entries)
     forms = tuple(frozenset(alt.split()) for alt in headers.get("forms", "").split("|") if alt.strip())
     near = frozenset(w.strip().lower().replace("ё", "е") for w in headers.get("near", "").split(",") if w.strip())
     for e in entries:
         e.category, e.severity, e.aim, e.forms, e.near = category, severity, AIMS[aim], forms, near
-        e.certainty = CERTAINTY[sure]
+        e.certainty, e.word_class = CERTAINTY[sure], word_class
     return LexiconFile(name, headers, entries)
+
+
+def _word_class(name: str, category: str, value: str | None, entries: list[Entry]) -> str:
+    """The file's speech class, checked: required in a speech file, meaningless elsewhere."""
+    if category != SPEECH:
+        if value is not None:
+            raise LexiconError(f"{name}: 'класс: {value}' belongs only in a file with 'категория: {SPEECH}'; "
+                               f"delete the line, or move the words to lexicons/{SPEECH}/")
+        return ""
+    value = (value or "").strip().lower().replace("ё", "е")
+    if value not in CLASSES:
+        raise LexiconError(f"{name}: a speech file needs 'класс: …', one of {', '.join(CLASSES)} "
+                           f"(got {value!r}); see lexicons/README.md, «Как dozor читает речь»")
+    for e in entries:
+        if e.kind in ("root", "prefix"):
+            raise LexiconError(f"{name}:{e.line}: a speech class lists words and phrases, not roots or "
+                               f"prefixes; write the word ({e.label!r} here) as a plain lemma")
+    return CLASSES[value]
 
 
 def _entry(token: str, where: str, name: str, lineno: int, headers, comment: str) -> Entry:

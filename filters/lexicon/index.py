@@ -5,6 +5,13 @@ so the hot path is dictionary look-ups. Words the pymorphy3 dictionary knows are
 decided by the form table alone; roots and prefixes only ever judge words the
 dictionary does not know, and the dictionary sweep (swept.tsv) is how roots reach
 dictionary words: reviewed, as a diff.
+
+The speech classes (lexicons/speech/, filters/speech.py) are kept apart from the form
+table: they are never violations. Only the cues — words of saying and naming, a reported
+threat or bullying («угрожают», «издеваются»), the threat verbs in any form of intent
+(«пообещали закопать»), subject terms — make a message worth a closer look; the common
+classes (children, festive words, targets, hazards) are looked up only in a message that
+already has a hit, so a parent writing «сын заболел» costs nothing more.
 """
 from __future__ import annotations
 
@@ -15,9 +22,18 @@ import regex
 
 from .. import morph
 from ..paths import lexicon_root
-from .format import Entry, LexiconError, LexiconFile, parse
+from .format import SPEECH, Entry, LexiconError, LexiconFile, parse
 
 SWEPT = "swept.tsv"
+# speech classes whose words are cues: they make a finding of their own (a report about a child:
+# threat, bullying), or change what a hit is (report, naming, subject); all of them rare words
+CUES = ("threat", "bullying", "report", "naming", "subject")
+# forms of a verb of saying or naming that are the sender's own voice («напишите», «скажу»,
+# «хочу сказать»), so never introduce anyone else's words: not listed, and not cues either;
+# a participle reports nobody («так называемый»)
+_OWN_VOICE = {"report": frozenset({"PRTF", "INFN", "impr", "1per"}),
+              "naming": frozenset({"PRTF", "INFN", "impr", "1per"})}
+HARM = "harm"     # the class of the threat verbs in any form: «убьёт», «закопать» in a report
 
 
 @dataclass
@@ -34,6 +50,11 @@ class Index:
     # a phrase is looked for only where its longest (rarest) word stands: «стенке» of «к стенке»
     phrase_anchors: dict[str, list] = field(default_factory=dict)  # form → [(anchor index, forms, entry|None)]
     filler: set[str] = field(default_factory=set)   # words with no substance («всем», «дорогие»), never hits
+    # speech classes: class → form → entry, and class → phrases; never hits (filters/speech.py)
+    speech: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    speech_phrases: dict[str, list[tuple[tuple[frozenset[str], ...], Entry]]] = field(default_factory=dict)
+    cues: dict[str, tuple[Entry, ...]] = field(default_factory=dict)   # form → cue entries (CUES, HARM)
+    speech_classes: dict[str, frozenset[str]] = field(default_factory=dict)   # form → its classes
 
     @property
     def entries(self) -> list[Entry]:
@@ -73,14 +94,16 @@ def build_many(categories: list[str], folders: dict[str, Path] | None = None, sw
     index = Index("+".join(categories), [f for c in categories for f in load_files(folders[c])])
     safe_prefixes = []
     for entry in index.entries:
-        if entry.aim == "filler":
+        if entry.category == SPEECH:
+            _add_speech(index, entry)
+        elif entry.aim == "filler":
             index.filler.update(morph.lexeme(entry.value))
         elif entry.kind == "phrase":
-            words = tuple(frozenset(morph.all_forms(w)) for w in entry.value.split())
             if entry.category == "safe":
-                index.safe_phrases.append(words)
+                # «убить время», «убивал время»: a safe phrase is safe in any form
+                index.safe_phrases.append(tuple(frozenset(morph.all_forms(w)) for w in entry.value.split()))
             else:
-                index.phrases.append((words, entry))
+                index.phrases.append((tuple(frozenset(morph.phrase_forms(w)) for w in entry.value.split()), entry))
         elif entry.category == "safe":
             if entry.kind == "prefix":
                 safe_prefixes.append(entry.value)
@@ -107,12 +130,58 @@ def build_many(categories: list[str], folders: dict[str, Path] | None = None, sw
             for entry in read_swept(folders[category], index):
                 for form in morph.lexeme(entry.value, entry.forms):
                     index.add_form(form, entry)
-    for form in list(index.forms):
-        if index.is_safe(form):
-            del index.forms[form]
+    if SPEECH in categories:
+        _add_harm(index)
+    for table in (index.forms, index.cues):
+        for form in list(table):
+            if index.is_safe(form):
+                del table[form]
+    classes: dict[str, set[str]] = {}
+    for cls, table in index.speech.items():
+        for form in table:
+            classes.setdefault(form, set()).add(cls)
+    index.speech_classes = {form: frozenset(c) for form, c in classes.items()}
     for form in index.forms:
         index.by_first.setdefault(form[0], []).append(form)
     return index
+
+
+def _add_speech(index: Index, entry: Entry) -> None:
+    cls = entry.word_class
+    if entry.kind == "phrase":
+        words = tuple(frozenset(morph.all_forms(w)) for w in entry.value.split())
+        index.speech_phrases.setdefault(cls, []).append((words, entry))
+        cues = set().union(*words)
+    else:
+        table = index.speech.setdefault(cls, {})
+        cues = [entry.value] if entry.kind == "form" else morph.lexeme(
+            entry.value, exclude=_OWN_VOICE.get(cls, frozenset({"PRTF"})))
+        for form in cues:
+            table.setdefault(form, entry)      # the first entry of a class wins, as in the form table
+    if cls in CUES:
+        for form in cues:
+            have = index.cues.get(form, ())
+            if all(e.word_class != cls for e in have):
+                index.cues[form] = have + (entry,)
+
+
+# a threat is of what is to come: «убьёт», «закопать», «побей»; «сказал, что порвал куртку» is news
+_INTENT = (frozenset({"INFN"}), frozenset({"futr"}), frozenset({"impr"}))
+
+
+def _add_harm(index: Index) -> None:
+    """The forms of intent of every threat verb that counts only in some forms («убью» of «убить»):
+    in someone else's words («Петя сказал сыну, что убьёт его») the other persons are a threat too."""
+    table = index.speech.setdefault(HARM, {})
+    verbs = [e for e in index.entries if e.category == "threat" and e.kind == "lemma" and e.forms]
+    # a threat verb before a call («убью» of verbs.txt, not «убить» of calls.txt): evidence names it
+    for entry in sorted(verbs, key=lambda e: any("INFN" in alt for alt in e.forms)):
+        harm = replace(entry, category=SPEECH, word_class=HARM, examples=[])
+        for form in morph.lexeme(entry.value, _INTENT):
+            if form in table:
+                continue
+            table[form] = harm
+            index.cues[form] = index.cues.get(form, ()) + (harm,)
 
 
 def read_swept(folder: Path, index: Index) -> list[Entry]:

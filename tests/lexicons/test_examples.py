@@ -1,5 +1,6 @@
 """Every example line under lexicons/ is a test: '+' caught, '-' not, '~' caught for a moderator to
-decide (never acted on as certain), '?' a strict xfail."""
+decide (never acted on as certain), '?' a strict xfail; in speech/, '+' the word is found in the
+text as a word of the file's class, '-' it is not."""
 
 import pytest
 
@@ -34,6 +35,10 @@ BROKEN = [
     ("Latin in an entry", "категория: profanity\nhuy\n  + huy\n", "Russian letters only"),
     ("unknown severity", "категория: profanity\nсерьёзность: extreme\nхуй\n  + хуй\n", "must be one of"),
     ("unknown certainty", "категория: profanity\nуверенность: наверняка\nхуй\n  + хуй\n", "точно, вероятно, возможно"),
+    ("a speech file without a class", "категория: speech\nсын\n  + сын\n", "needs 'класс: …'"),
+    ("an unknown speech class", "категория: speech\nкласс: родня\nсын\n  + сын\n", "one of речь, обзывание"),
+    ("a class outside speech", "категория: insult\nкласс: дети\nсын\n  + сын\n", "belongs only in"),
+    ("a root in a speech class", "категория: speech\nкласс: дети\n~^сын\n  + сын\n", "not roots or prefixes"),
 ]
 
 
@@ -57,3 +62,17 @@ def test_lint_warns_about_a_lemma_the_dictionary_lacks(tmp_path):
     problems = checks.lint("x", build("x", tmp_path, swept=False))
     assert [p.level for p in problems] == ["warning"]
     assert "exact form only" in problems[0].text
+
+
+def test_a_speech_example_says_whether_the_word_is_found_as_its_class(tmp_path):
+    from filters import speech
+    from filters.lexicon.index import build_many
+
+    folder = tmp_path / "speech"
+    folder.mkdir()
+    (folder / "children.txt").write_text("категория: speech\nкласс: дети\nсын\n  + сыну угрожают\n",
+                                         encoding="utf-8")
+    index = build_many(["speech"], {"speech": folder})
+    [entry] = index.entries
+    assert speech.finds(index, entry, "сыну угрожают") and speech.finds(index, entry, "у сыновей")
+    assert not speech.finds(index, entry, "сыпь на коже")

@@ -199,12 +199,28 @@ def test_a_file_of_an_unknown_category_is_an_error_at_its_header(tmp_path):
     assert only(problems, "is not a category") == [
         "insults/words.txt:1: error: 'категория: insults' is not a category, so no detector ever reads the "
         "words of this file; write one of profanity, insult, threat, hate, flood, offtopic, personal_data, "
-        "or safe for words never to flag"]
+        "speech, or safe for words never to flag"]
 
 
 @pytest.mark.parametrize("category", list(CATEGORIES) + ["safe"])
 def test_every_known_category_is_accepted(tmp_path, category):
     assert only(lint(tmp_path, category, "мразь\n  + мразь\n"), "is not a category") == []
+
+
+def test_a_review_example_in_a_speech_class_is_an_error(tmp_path):
+    problems = lint(tmp_path, "speech", "класс: дети\nсын\n  + сыну угрожают\n  ~ сына обидели\n")
+    assert [p.split(": error: ")[0] for p in only(problems, "a speech class decides nothing")] == [
+        "speech/words.txt:6"]
+
+
+def test_a_word_in_two_speech_classes_is_not_shadowed(tmp_path):
+    folder = tmp_path / "speech"
+    folder.mkdir()
+    (folder / "naming.txt").write_text("категория: speech\nкласс: обзывание\nдразнить\n  + дразнят\n",
+                                       encoding="utf-8")
+    (folder / "bullying.txt").write_text("категория: speech\nкласс: травля\nдразнить\n  + дразнят\n",
+                                         encoding="utf-8")
+    assert [str(p) for p in checks.lint("speech", folder=folder)] == []
 
 
 def test_a_folder_no_category_reads_is_an_error(tmp_path):
