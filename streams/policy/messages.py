@@ -144,8 +144,7 @@ def _reminder(acted: list[Violation], held: list[Violation], policy: Policy) -> 
     reasons = [f"{c.name}: правила {c.rule}" for c in cats]
     for v in held:
         c = policy.categories[v.category]
-        texts.append("Сообщение скрыто до проверки модератором: " + c.reminder[:1].lower() + c.reminder[1:]
-                     if c.reminder else "Сообщение скрыто до проверки модератором.")
+        texts.append("Сообщение скрыто до проверки модератором." + (f" {c.reminder}" if c.reminder else ""))
         reasons.append(f"{c.name}: скрыто до проверки, правила {c.rule}")
     if not texts:
         return None

@@ -1,6 +1,8 @@
 """What dozor does alone and what waits for a moderator: certainty → treatment, and the review loop
 (confirm, dismiss, expiry, block proposals), through the engine `dozor replay` and the workers run."""
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +203,35 @@ def test_a_block_is_automatic_only_when_every_ground_is_certain_or_confirmed():
     state["strikes"][0].pop("certainty")          # a strike recorded before dozor knew certainty
     r = Run([msg("m3", SWEARS[3], minutes=5)], engine=engine)
     assert r.actions("block") == [] and r.flagged("review", review="block")
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "review-loop.jsonl"
+
+
+def test_the_review_loop_example_replays_as_the_readme_says(capsys):
+    from streams.cli import main
+
+    assert main(["replay", str(EXAMPLE), "--all"]) == 0
+    out = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    decided = {(r["action"], r.get("message_id")) for r in out if r["type"] == "decision"}
+    reviewed = {r["message_id"] for r in out if r["type"] == "flag" and r.get("kind") == "review"}
+    assert reviewed == {"m-2001", "m-2002", "m-2004"}        # a likely insult, a report, a home address
+    assert {("delete_message", "m-2001"), ("delete_message", "m-2004"), ("notice", "m-2004"),
+            ("delete_message", "m-2007")} <= decided
+    assert not {mid for _, mid in decided} & {"m-2002", "m-2003", "m-2005", "m-2006"}   # permitted
+    refused = [r for r in out if r["type"] == "flag" and r.get("kind") == "command_refused"]
+    assert [(r["command"], r["urgent"]) for r in refused] == [("block", True), ("pardon", True)]
+
+
+def test_the_lexicon_report_counts_dismissals_against_entries(tmp_path, capsys):
+    from streams.cli import main
+
+    assert main(["lexicon", "reviews", "--replay", str(EXAMPLE)]) == 0
+    replayed = capsys.readouterr().out
+    assert "moderators judged 3 finding(s), 1 of them false" in replayed
+    assert "«корова» insult" in replayed and "insult/aimed.txt:" in replayed
+    main(["replay", str(EXAMPLE), "--all"])
+    flags = tmp_path / "flags.jsonl"
+    flags.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert main(["lexicon", "reviews", "--flags", str(flags)]) == 0
+    assert capsys.readouterr().out == replayed                   # the same report from a file of flags
