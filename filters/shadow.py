@@ -1,8 +1,9 @@
 """Shadow mode's comparison: where a candidate lexicon's verdict differs from the live one's.
 
 Only what would change what happens counts: a category flagged or not, or flagged at
-another severity (severity picks the action in policies.toml). The same function
-serves `dozor replay --shadow` and the stream workers.
+another certainty (certainty picks the action in policies.toml: a certain finding is acted
+on, the others wait for a moderator) or severity. The same function serves
+`dozor replay --shadow` and the stream workers.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from collections import Counter
 from .model import Message, Verdict
 
 
-def _judged(verdict: Verdict) -> dict[str, str]:
-    return {v.category: v.severity for v in verdict.violations}
+def _judged(verdict: Verdict) -> dict[str, tuple[str, str]]:
+    return {v.category: (v.certainty, v.severity) for v in verdict.violations}
 
 
 def disagreement(msg: Message, live: Verdict, candidate: Verdict) -> dict | None:
@@ -42,7 +43,7 @@ def report(records: list[dict], compared: int, limit: int = 5,
     lines = [f"candidate {cand} beside live {live}: {compared:,} messages compared, "
              f"{len(records)} disagree{share}"]
     for field, title in (("added", "newly flagged"), ("removed", "no longer flagged"),
-                         ("changed", "other severity")):
+                         ("changed", "other certainty or severity")):
         hits = [r for r in records if r[field]]
         if not hits:
             continue

@@ -98,6 +98,16 @@ def test_shadow_mode_records_only_where_the_candidate_would_act_differently(copy
     assert "newly flagged: 1 — insult ×1" in lines[1]
 
 
+def test_a_candidate_that_makes_a_finding_surer_disagrees_for_it_would_act_alone(copy):
+    path = copy / "insult" / "aimed.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("уверенность: вероятно", "уверенность: точно"),
+                    encoding="utf-8")
+    text = "Корова, верни тетрадь"
+    found = disagreement(msg(text), default().check(msg(text)), load(copy).check(msg(text)))
+    assert found["changed"] == ["insult"] and found["added"] == found["removed"] == []
+    assert "other certainty or severity: 1 — insult ×1" in report([found], 1)[1]
+
+
 def test_a_report_never_shows_the_text_of_a_message_with_personal_data(copy):
     append(copy, "insult/strong.txt", NEW_WORD)
     text = "чмоня, позвони 8 916 123-45-67"
