@@ -24,7 +24,7 @@ from datetime import datetime
 
 from filters import Message, check, registry
 
-from . import commands, flood, membership, messages, roster, timers
+from . import authority, commands, flood, membership, messages, roster, timers
 from .config import Policy, default as default_policy
 from .records import Effects, Participant, iso
 
@@ -53,7 +53,9 @@ class Engine:
         key = participant_key(msg.chat_id, msg.sender_id)
         before = self._get(self.participants, key)
         window = self.windows.get(msg.chat_id)
-        staff = before is not None and before.get("role") in flood.STAFF and before.get("member") == "joined"
+        # a moderator of the chat (joined as teacher or admin, or named in the registry) posts albums
+        # and worksheets, and asks the questions a roll call answers
+        staff = authority.moderator(msg.chat_id, before, msg.sender_id) is not None
         window, extra, answering = flood.on_message(window, msg, self.policy, staff)
         self.windows[msg.chat_id] = window
         p = Participant.from_dict(before) if before is not None else None

@@ -1,7 +1,18 @@
 """Who leaves with a pupil (000 §4.8) and what is flood over time (003 §5.3): content, not kind."""
 import pytest
 
+from filters import registry
 from tests.streams.scenario import Run, at, cmd, join, msg, staff
+
+
+@pytest.fixture(autouse=True)
+def chat_registry(tmp_path, monkeypatch):
+    path = tmp_path / "chats.toml"
+    path.write_text('[defaults]\nmoderators = ["t-named"]\n', encoding="utf-8")
+    monkeypatch.setenv("DOZOR_CHATS", str(path))
+    registry.load.cache_clear()
+    yield
+    registry.load.cache_clear()
 
 
 def left_school(user, role="student", minutes=0, **extra):
@@ -75,6 +86,7 @@ NOT_FLOOD = [
     ("a teacher's album, by the message's role", [msg(f"a{i}", "", user="t9", minutes=i * 0.1, sender_role="teacher",
                                                       attachments=[{"kind": "image"}]) for i in range(10)]),
     ("a parent's eight pages of homework", photos("p1", 8)),
+    ("an album by a moderator named in the registry", photos("t-named", 10, sha256="same")),
     ("parents send the photos a teacher asked for",
      [staff(), msg("ask", "Пришлите, пожалуйста, фото поделок до вечера", user="t1")]
      + [m for u in ("p1", "p2", "p3", "p4", "p5") for m in photos(u, 2, minutes=5)]),
