@@ -73,11 +73,12 @@ def rule_of(index, e):
     return next((r for r in index.root_match(e.value) if r.category == e.category), None)
 
 
-def vouched(index, e) -> frozenset[str]:
-    """The words the entry's examples use (for a swept word: its root's examples): a maintainer
-    who wrote «+ вот суки» has looked at «суки» and meant it."""
+def vouched(index, e, kinds: tuple[str, ...] = ("hit",)) -> frozenset[str]:
+    """The words the entry's examples of `kinds` use (for a swept word: its root's examples): a
+    maintainer who wrote «+ вот суки» has looked at «суки» and meant it. Lint counts every example
+    as looked at (a «-» one too: the maintainer checked that sense); certainty only a «+» one."""
     rule = rule_of(index, e)
-    examples = e.examples + (rule.examples if rule else [])
+    examples = [x for x in e.examples + (rule.examples if rule else []) if x.kind in kinds]
     return frozenset(fold(t.text) for x in examples for t in tokenize(x.text))
 
 

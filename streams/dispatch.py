@@ -54,4 +54,4 @@ def _tick_time(data: dict) -> datetime:
     try:
         return parse_time(data["now"])
     except (KeyError, TypeError, ValueError):
-        raise InputError("a tick needs 'now', an ISO 8601 time") from None
+        raise InputError("a tick needs 'now', an ISO 8601 time with its UTC offset") from None

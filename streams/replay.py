@@ -80,7 +80,8 @@ def apply(engine: Engine, rec: Record) -> Effects:
 
 def seen(user: str, chat: str, at: str) -> dict:
     """The roster event a worker sends when someone first writes in a chat."""
-    return {"event_id": f"seen:{chat}:{user}", "kind": "seen", "user_id": user, "chat_id": chat, "at": at}
+    # one id per time seen: someone who left and writes again is announced again
+    return {"event_id": f"seen:{chat}:{user}:{at}", "kind": "seen", "user_id": user, "chat_id": chat, "at": at}
 
 
 def replay(lines: Iterable[str], engine: Engine | None = None, until: datetime | None = None,

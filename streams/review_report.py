@@ -49,7 +49,8 @@ def summarise(flags) -> list[Row]:
         elif kind in ("review_closed", "pardoned") and f.get("review", "finding") == "finding":
             outcome = f.get("outcome", "pardoned") if kind == "review_closed" else "pardoned"
             for e in f.get("entries", []):
-                row(e.get("category", "?"), e.get("entry", "?"), e.get("source", "")).outcomes[outcome] += 1
+                counts = row(e.get("category", "?"), e.get("entry", "?"), e.get("source", "")).outcomes
+                counts[outcome] = counts.get(outcome, 0) + 1
     return sorted(rows.values(), key=lambda r: (-(r.outcomes["dismissed"] + r.outcomes["pardoned"]),
                                                 -len(r.fired), r.source or r.entry))
 

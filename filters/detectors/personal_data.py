@@ -48,13 +48,19 @@ PATTERNS: list[tuple[str, regex.Pattern]] = [
 # likely one until a moderator looks and only shows a possible one (streams/policy/), so
 # «certain» is kept for what cannot be anything but a person's datum.
 SURE = {
-    # 13–19 digits passing Luhn: one random number in ten passes too, which is why an organisation's
-    # bank details after their labels (р/с, КБК, ОГРН) are set aside first; in a chat the rest is a card
+    # 13–19 digits passing Luhn: one random number in ten passes too (an order number, a personal
+    # account for school meals), so only a card's shape is certain: 16–19 digits starting as cards do
+    # (Мир 2, Visa 4, Mastercard 5, UnionPay 6) or the word «карта» before it; the rest is likely.
+    # An organisation's bank details after their labels (р/с, КБК, ОГРН) are set aside first.
     "personal_data.card": "certain",
-    "personal_data.snils": "certain",        # a checksum over nine digits: no other number has one
+    # a check over nine digits, but about one random 11-digit number in a hundred passes: certain
+    # when written as a SNILS is (123-456-789 01) or named, likely otherwise
+    "personal_data.snils": "certain",
     "personal_data.inn": "certain",          # 12 digits, two check digits: a person's (10 are skipped)
-    "personal_data.email": "certain",        # a person's box; an organisation's («info@…») is likely
-    "personal_data.phone": "certain",        # a mobile (+7 9xx) is a person's; a landline is likely
+    "personal_data.email": "certain",        # a person's box; an organisation's («info@…») is possible
+    # a mobile (+7 9xx) is a person's; a landline in a school chat is far more often an office's, a
+    # clinic's or a hotline's, so it is only possible: shown to a moderator, never hidden
+    "personal_data.phone": "certain",
     "personal_data.passport": "likely",      # «паспорт» and ten digits: no check digit, a form's number
     "personal_data.address": "likely",       # found by the street words: a shop's address looks the same
     "personal_data.credentials": "likely",   # «пароль: спросите у учителя» is no password
@@ -155,11 +161,19 @@ class PersonalData:
         if rule == "personal_data.phone":
             if any(p.phone(value) for p in publics):
                 return None                    # a hotline, the school's office
-            return SURE[rule] if mobile(phone_key(value)) else "likely"
+            return SURE[rule] if mobile(phone_key(value)) else "possible"
         if rule == "personal_data.email":
             if any(p.email(value) for p in publics):
                 return None
-            return "likely" if any(p.mailbox(value) for p in publics) else SURE[rule]
+            return "possible" if any(p.mailbox(value) for p in publics) else SURE[rule]
+        if rule == "personal_data.card":
+            named = regex.search(r"(?i)карт\w*\W{1,3}(?:\w+\W{1,3}){0,3}$", text[max(0, m.start() - 40):m.start()])
+            shaped = 16 <= len(digits) <= 19 and digits[0] in "2456"
+            return SURE[rule] if shaped or named else "likely"
+        if rule == "personal_data.snils":
+            named = regex.search(r"(?i)снилс", text[max(0, m.start() - 40):m.start()])
+            shaped = regex.fullmatch(r"\d{3}-\d{3}-\d{3}[ -]\d{2}", value)
+            return SURE[rule] if shaped or named else "likely"
         if rule == "personal_data.inn":
             if len(digits) == 10 or any(p.inn(digits) for p in publics):
                 return None                    # 10 digits are an organisation's: public by law

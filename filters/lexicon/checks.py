@@ -303,7 +303,7 @@ def _rule_of(index: Index, e: Entry) -> Entry | None:
 
 
 def _example_words(index: Index, e: Entry) -> set[str]:
-    return set(homonyms.vouched(index, e))
+    return set(homonyms.vouched(index, e, ("hit", "miss", "review", "known_miss")))
 
 
 def _innocent_problem(index: Index, e: Entry, others: dict[str, tuple]) -> Problem:

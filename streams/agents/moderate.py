@@ -30,6 +30,7 @@ def register(app, engine, out, lexicons) -> None:
     async def moderate(stream):
         progress_at = 0.0
         async for batch in stream.take_events(BATCH, within=WITHIN):
+            engine.settle()                  # nothing pending from a batch cut short: it comes again
             lexicons.begin_batch()           # one lexicon version per batch: a reload lands between
             decided, acks = [], []
             for event in batch:

@@ -15,6 +15,7 @@ def register(app, engine, out) -> None:
     @app.agent(app.dozor_topics[topics.ROSTER], name="dozor-roster")
     async def roster(stream):
         async for event in stream.events():
+            engine.settle()                   # nothing pending from an event cut short: it comes again
             msg = event.message
             try:
                 fx = apply(engine, topics.ROSTER, event.value, str(msg.partition))

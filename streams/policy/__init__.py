@@ -130,7 +130,10 @@ class Engine:
         return fx
 
     def settle(self) -> None:
-        """Forget pending writes: every effect of the batch has been committed."""
+        """Forget pending writes: every effect of the batch has been committed, or the batch was cut
+        short and will be delivered again (an agent calls this before each batch too: Faust restarts
+        a crashed or rebalanced agent with the same engine, and a batch's uncommitted writes must not
+        make its redelivered events look handled)."""
         self._pending.clear()
 
 

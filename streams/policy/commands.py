@@ -12,7 +12,7 @@ checked here against the rules. A refused command is reported back on moderation
     (confirm and dismiss may name the message instead: "message_id": "m-1834")
     {"kind": "block", …, "message_ids": ["m-1801", …], "until": "…"}   # > 3 counted violations, ≤ 30 days
     {"kind": "block", …, "authorisation": {"by": "d-1", "document": "приказ № 12", "until": "…"}}
-    {"kind": "unblock_request", …, "apology_message_id": "m-1900"}
+    {"kind": "unblock_request", …, "apology_message_id": "m-1900"}   # [, "apology_confirmed": true]
     {"kind": "objection", …, "by": "u-51"}          # user_id: the blocked participant
     {"kind": "pardon", …, "message_id": "m-1801"}   # a counted finding was false: its strike is cancelled
 """
@@ -33,7 +33,14 @@ class CommandError(ValueError):
 
 
 def parse(data) -> dict:
-    return require(data, "command", ("command_id", "kind", "chat_id", "user_id", "by", "at"), KINDS, CommandError)
+    require(data, "command", ("command_id", "kind", "chat_id", "user_id", "by", "at"), KINDS, CommandError)
+    ids = data.get("message_ids")
+    if ids is not None and not (isinstance(ids, list) and all(isinstance(m, str) and m for m in ids)):
+        raise CommandError(f"command field 'message_ids' must be a list of message ids, e.g. [\"m-1801\"] (got {ids!r})")
+    for key in ("review_id", "message_id", "apology_message_id"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise CommandError(f"command field {key!r} must be a string (got {data[key]!r})")
+    return data
 
 
 def on_command(p: Participant | None, cmd: dict, policy: Policy, who: dict | None = None,
@@ -72,6 +79,9 @@ def _item(p: Participant, cmd: dict) -> tuple[str, dict] | str:
     if item is None:
         return (f"no open review item {rid} for {p.user_id} in {p.chat_id}: it was already handled or "
                 f"expired, or it belongs to another participant or chat")
+    if parse_time(item["expires"]) <= parse_time(cmd["at"]):
+        # the clock's tick may not have closed it yet: a worker and a replay must answer alike
+        return f"review item {rid} expired at {item['expires']}, before this {cmd['kind']}: nothing counts"
     return rid, item
 
 
@@ -85,6 +95,8 @@ def _confirm(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
     if item["kind"] == "block":
         return _confirm_block(p, cmd, rid, now, policy)
     if item["kind"] == "removal":
+        if p.member == "left":
+            return refuse(cmd, f"{p.user_id} has already left {p.chat_id}: there is nobody to remove")
         _, closed = reviews.close(p, rid, "confirmed", now, by, "removed by the moderator's decision")
         p.member = "left"
         return Effects(flags=[closed], decisions=[Decision(
@@ -164,7 +176,7 @@ def _dismiss(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
         item["kind"], "a false flag: no violation, no strike")
     _, closed = reviews.close(p, rid, "dismissed", now, cmd["by"], reason)
     fx = Effects(flags=[closed])
-    if item["kind"] == "finding" and item.get("deleted"):
+    if item["kind"] == "finding" and item.get("hidden", item.get("deleted")):
         closed["deletion_mistaken"] = True
         fx.decisions.append(reviews.mistaken_deletion(p, item, now, cmd["by"]))
     return fx
@@ -187,8 +199,8 @@ def _block(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) 
                                f"`authorisers`", urgent=True)
         try:
             until = parse_time(auth["until"])
-        except (TypeError, ValueError):
-            return refuse(cmd, f"authorisation.until {auth['until']!r} is not an ISO 8601 time")
+        except ValueError as err:
+            return refuse(cmd, f"authorisation.until: {err}")
         grounds = [{"authorised_by": auth["by"], "document": auth.get("document", "")}]
         reason = f"блокировка по решению {auth['by']} {auth.get('document', '')}".strip()
         cited = []
@@ -200,15 +212,18 @@ def _block(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) 
                                f"window; a moderator may block only after more than three (000 §4.5). Findings "
                                f"waiting for review or dismissed, and quiet-hours reminders, are not grounds; a "
                                f"block on other grounds needs an authorisation by the director")
-        cited = cmd.get("message_ids") or list(counted)
+        cited = list(dict.fromkeys(cmd.get("message_ids") or list(counted)))
         unknown = [m for m in cited if m not in counted]
         if unknown:
             return refuse(cmd, f"{', '.join(map(str, unknown))}: not a counted violation of {p.user_id} in "
                                f"{p.chat_id}; a block must rest on the chat rules (000 §4.7)")
+        if len(cited) < policy.block_after:
+            return refuse(cmd, f"the block cites {len(cited)} violation(s); it must rest on more than three "
+                               f"(000 §4.5): cite all of {', '.join(counted)} or leave message_ids out")
         try:
             until = parse_time(cmd["until"]) if cmd.get("until") else now + timedelta(days=policy.max_block_days)
-        except (TypeError, ValueError):
-            return refuse(cmd, f"until {cmd['until']!r} is not an ISO 8601 time")
+        except ValueError as err:
+            return refuse(cmd, f"until: {err}")
         if until > now + timedelta(days=policy.max_block_days):
             return refuse(cmd, f"a moderator may block for at most {policy.max_block_days} days "
                                f"(000 §4.5); longer needs the director's authorisation")
@@ -223,10 +238,13 @@ def _block(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) 
     p.block = {"decision_id": decision.decision_id, "since": iso(now), "until": iso(until),
                "grounds": cited, "manual": True, "said": []}
     p.past_blocks.append(iso(now))
+    fx = Effects(decisions=[decision])
     if cited:
-        p.strikes = [s for s in p.strikes if s["message_id"] not in cited]    # used up, as an automatic block's
+        p.strikes = []                # used up, as an automatic block's: the next needs four new
+    for rid in [r for r, item in p.reviews.items() if item["kind"] == "block"]:
+        fx.flags.append(reviews.close(p, rid, "withdrawn", now, cmd["by"], "a moderator blocked by hand")[1])
     p.add_timer(until, "unblock", decision.decision_id)
-    return Effects(decisions=[decision])
+    return fx
 
 
 def _request(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) -> Effects:
@@ -245,6 +263,10 @@ def _request(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
                            f"({p.block['since']}): the chat may be told of an apology only when there is one")
     if not apology.get("clean", True):
         return refuse(cmd, f"{mid} itself breaks the chat rules: it cannot stand as an apology")
+    if cmd.get("apology_confirmed") is not True and not policy.apologises(apology["text"]):
+        return refuse(cmd, f"{mid} does not read as an apology («{apology['text'][:80]}»: no «извините», "
+                           f"«простите», «был неправ»…), and the chat must not be told of one nobody made; a "
+                           f"moderator who reads an apology in other words cites it with apology_confirmed: true")
     closes = now + policy.objection_window
     p.request = {"id": cmd["command_id"], "opened": iso(now), "closes": iso(closes), "objections": [],
                  "apology": mid, "by": cmd["by"]}
@@ -283,9 +305,12 @@ def _pardon(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str)
     if recorded.get("deleted"):
         fx.decisions.append(reviews.mistaken_deletion(p, recorded, now, cmd["by"]))
     recorded["counted"] = False
-    if p.blocked_at(now) and not p.block["manual"] and mid in p.block["grounds"]:
-        # the block needed all its grounds: with one pardoned it no longer stands
-        fx.decisions.append(unblock(p, now, "a ground of the block was pardoned as a false flag"))
+    if p.blocked_at(now) and mid in p.block["grounds"]:
+        # a block needs more than three grounds: an automatic one had exactly its four, a moderator's
+        # may have cited more; with too few left it no longer stands
+        p.block["grounds"] = [g for g in p.block["grounds"] if g != mid]
+        if not p.block["manual"] or len(p.block["grounds"]) < policy.block_after:
+            fx.decisions.append(unblock(p, now, "a ground of the block was pardoned as a false flag"))
     return fx
 
 

@@ -8,7 +8,10 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
+import regex
+
 from filters.model import CATEGORIES, CERTAINTIES, CHAT_KINDS
+from filters.normalise import fold as fold_text
 
 DEFAULT_FILE = Path(__file__).with_name("policies.toml")
 # what a finding leads to, by how sure dozor is of it (see policies.toml for each one's meaning)
@@ -57,6 +60,12 @@ class Policy:
     chats: dict[str, frozenset[str]] = field(default_factory=dict)
     block: str = "auto"                                        # the default for every chat
     chat_blocks: dict[str, str] = field(default_factory=dict)  # per kind of chat
+    apology_words: tuple[str, ...] = ()                        # what an apology cited for an unblock says
+    roll_call_answers: tuple[str, ...] = ()                    # how a roll call is answered: «идём», «да»
+
+    def apologises(self, text: str) -> bool:
+        words = fold_text(text)
+        return any(regex.search(rf"(?<!\w){regex.escape(w)}", words) for w in self.apology_words)
 
     def block_length(self, previous_blocks: int) -> timedelta:
         days = self.block_days[min(previous_blocks, len(self.block_days) - 1)]
@@ -126,8 +135,10 @@ def load(path: Path | None = None, **overrides) -> Policy:
         objection_window=timedelta(hours=float(limits.get("objection_window_hours", 24))),
         review_window=timedelta(hours=float(limits.get("review_hours", 72))),
         handled_memory=int(limits.get("handled_memory", 500)),
-        flood={k: int(v) for k, v in data.get("flood", {}).items()},
-        categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks)
+        flood={k: int(v) for k, v in data.get("flood", {}).items() if k != "roll_call_answers"},
+        categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks,
+        apology_words=tuple(fold_text(w) for w in data.get("unblock", {}).get("apology_words", [])),
+        roll_call_answers=tuple(fold_text(w) for w in data.get("flood", {}).get("roll_call_answers", [])))
     settings.update(overrides)
     policy = Policy(**settings)
     if policy.max_block_days > 30:

@@ -4,8 +4,9 @@ One message alone can be fine («С днём учителя!»); the tenth copy 
 the «пустое общение» the rules forbid (003 §5.3). It judges content, not kind: ten photos are
 not «the same text» (a picture is the same only when its file name and size, hash or sticker id
 say so), a teacher's album or worksheets are never flood (teachers and the administration are
-not judged here at all), a file or photo does not count towards «too fast», and short answers to
-a teacher's question («Кто идёт? Поставьте +» → «+», «Идём», «Придём») are a roll call.
+not judged here at all), a file or photo does not count towards «too fast», and each participant's
+short answer to a teacher's question («Кто идёт? Поставьте +» → «+», «Идём», «Придём»: a reply to
+it, or words of a roll call from policies.toml) is a roll call, not flood.
 
 The window is soft state, kept in memory per chat: cheap per message, and after a restart it
 refills.
@@ -26,6 +27,7 @@ STAFF = ("teacher", "admin")
 MEDIA = ("image", "video", "file", "audio", "voice", "link")     # content; stickers and GIFs are not
 ROLL_CALL_WORDS = 4           # an answer to a roll call is short: «+», «Идём», «Придём вдвоём»
 ROLL_CALL_LIMIT = 60          # characters
+_LETTERS = regex.compile(r"\p{L}+")
 # what a teacher writes when asking for answers: a question, or a request to answer
 ASKING = regex.compile(r"\?|\b(?:поставьте|ставьте|отметьтесь|отпишитесь|напишите|ответьте|подтвердите|"
                        r"кто\s+(?:идёт|идет|придёт|придет|будет|поедет|сможет))\b", regex.I)
@@ -64,6 +66,7 @@ class ChatWindow:
         self.by_key: dict[str, deque[tuple[float, str]]] = defaultdict(deque)
         self.asked_at: float | None = None                           # a teacher's last question
         self.asked: set[str] = set()                                 # its message ids (for reply_to)
+        self.answered: set[str] = set()                              # who has answered it: once each
 
     def forget_before(self, horizon: float) -> None:
         for mid, ts in list(self.ids.items()):
@@ -80,14 +83,21 @@ class ChatWindow:
 
 
 def roll_call(window: ChatWindow, msg: Message, at: float, policy: Policy) -> bool:
-    """A short answer to a teacher's question: by `reply_to`, or soon after the question."""
-    words = len(msg.text.split())
-    if words > ROLL_CALL_WORDS or len(msg.text) > ROLL_CALL_LIMIT or any(a.get("kind") in MEDIA for a in msg.attachments):
+    """A participant's one short answer to a teacher's question: a reply to it, or, soon after it,
+    «+», an emoji, or words a roll call is answered with («Идём», «Придём вдвоём», «Да»)."""
+    if window.asked_at is None or msg.sender_id in window.answered:
+        return False
+    if len(msg.text.split()) > ROLL_CALL_WORDS or len(msg.text) > ROLL_CALL_LIMIT \
+            or any(a.get("kind") in MEDIA for a in msg.attachments):
         return False
     reply = msg.raw.get("reply_to") or msg.raw.get("reply_to_message_id")
     if isinstance(reply, str) and reply in window.asked:
         return True
-    return window.asked_at is not None and at - window.asked_at <= policy.flood.get("roll_call_minutes", 180) * 60
+    if at - window.asked_at > policy.flood.get("roll_call_minutes", 180) * 60:
+        return False
+    words = _LETTERS.findall(fold(msg.text))
+    return not words or any(words[0] == w or (w.endswith("*") and words[0].startswith(w[:-1]))
+                            for w in policy.roll_call_answers)
 
 
 def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
@@ -105,16 +115,18 @@ def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
     window.ids[msg.message_id] = at
     if staff or msg.sender_role in STAFF:
         if ASKING.search(msg.text):
-            window.asked_at = at
+            window.asked_at, window.answered = at, set()
             window.asked = (window.asked | {msg.message_id}) if len(window.asked) < 50 else {msg.message_id}
         return window, [], False              # a teacher's album or worksheets are never flood
     answering = roll_call(window, msg, at, policy)
+    if answering:
+        window.answered.add(user)
     key = text_key(msg)
     found = []
     if not any(a.get("kind") in MEDIA for a in msg.attachments):
         window.by_user[user].append(at)
         rate = sum(1 for ts in window.by_user[user] if ts > at - f["rate_seconds"])
-        if rate > f["rate_messages"] and not answering:
+        if rate > f["rate_messages"]:
             # a parent typing one thought in six short lines is not sure flood: a person looks
             found.append(("flood.rate", f"{rate} messages in {f['rate_seconds']} s", "likely"))
     if key:

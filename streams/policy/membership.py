@@ -42,9 +42,12 @@ def on_membership(p: Participant | None, event: dict, policy: Policy) -> tuple[P
     if kind == "join":
         p.member = "joined"
         p.role = event.get("role") or p.role
-        p.pupils = list(event.get("pupils") or [])
+        p.pupils = list(dict.fromkeys(p.pupils + list(event.get("pupils") or [])))
     elif kind == "leave":
         p.member = "left"
+        at = parse_time(event["at"])
+        for rid in [r for r, item in p.reviews.items() if item["kind"] == "removal"]:
+            fx.flags.append(reviews.close(p, rid, "withdrawn", at, reason="the participant left the chat")[1])
     elif kind == "removal_review" and p.member != "left":
         at = parse_time(event["at"])
         rid = reviews.review_id(p.chat_id, p.user_id, event["event_id"])

@@ -29,22 +29,25 @@ def chat_kind(msg: Message) -> str:
     return msg.chat.kind if msg.chat else registry.settings(msg.chat_id).kind
 
 
-def local_date(msg: Message, policy: Policy) -> str:
+def local_date(msg: Message) -> str:
     tz = (msg.chat.timezone if msg.chat and msg.chat.timezone else None) or registry.settings(msg.chat_id).timezone
     return msg.sent_at.astimezone(ZoneInfo(tz)).date().isoformat()
 
 
+ROLL_CALL_FLOOD = ("flood.emoji", "flood.empty_talk")     # what «+» or «👍» alone is, but not in a roll call
+
+
 def applicable(msg: Message, violations, policy: Policy, p: Participant, roll_call: bool = False) -> list[Violation]:
     """Drop what this chat's policy ignores, a second quiet-hours reminder the same night, and
-    flood in a roll call («+» to a teacher's «Кто идёт?»)."""
+    «+» as an answer to a teacher's «Кто идёт?» (a roll call)."""
     kind, own = chat_kind(msg), registry.settings(msg.chat_id).categories
     out = []
     for v in violations:
         if not (v.category in own if own is not None else policy.applies(kind, v.category)):
             continue
-        if v.category == "quiet_hours" and p.quiet_reminded == local_date(msg, policy):
+        if v.category == "quiet_hours" and p.quiet_reminded == local_date(msg):
             continue          # one reminder a night is a reminder; ten are harassment
-        if v.category == "flood" and roll_call:
+        if roll_call and v.rule in ROLL_CALL_FLOOD:
             continue
         if policy.categories[v.category].treatment(v.certainty) == "ignore":
             continue
@@ -64,6 +67,10 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
         return p, Effects()                   # delivered twice: nothing happens twice
     at = msg.sent_at
     if p.member in (None, "left"):
+        # a writer the roster does not know as a member (new, named only by a command, or back after
+        # leaving): announce them, so a pupil who leaves the school is removed from here too
+        if not fx.members:
+            fx.members.append((msg.sender_id, msg.chat_id, iso(msg.sent_at)))
         p.member, fx.touched = "seen", True
     if p.chat_kind != (kind := chat_kind(msg)):
         p.chat_kind, fx.touched = kind, True
@@ -81,15 +88,17 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
     grounds = [{"message_id": msg.message_id, "category": v.category, "rule": v.rule, "certainty": v.certainty}
                for v in acted + held]
     expire(p, at, policy)
-    counted = any(treat[id(v)] == "strike" for v in acted) and not blocked
+    struck = [v for v in acted if treat[id(v)] == "strike"]     # the grounds a block may cite: not the
+    counted = bool(struck) and not blocked                       # night reminder or the flood beside them
     if any(v.category == "quiet_hours" for v in found):
-        p.quiet_reminded = local_date(msg, policy)
+        p.quiet_reminded = local_date(msg)
     if counted:
-        p.strikes.append({"message_id": msg.message_id, "categories": [v.category for v in acted],
-                          "rules": [v.rule for v in acted], "at": iso(at), "certainty": "certain",
-                          "entries": reviews.entries(acted)})
+        p.strikes.append({"message_id": msg.message_id, "categories": [v.category for v in struck],
+                          "rules": [v.rule for v in struck], "at": iso(at), "certainty": "certain",
+                          "entries": reviews.entries(struck)})
     strikes = len(p.strikes)
-    deleted = any(treat[id(v)] in ("strike", "delete") for v in acted) or bool(held)
+    acted_deleted = any(treat[id(v)] in ("strike", "delete") for v in acted)
+    deleted = acted_deleted or bool(held)
     if deleted:
         fx.decisions.append(Decision(stable_id("dm", msg.chat_id, msg.message_id), msg.chat_id,
                                      msg.sender_id, "delete_message", iso(at), message_id=msg.message_id,
@@ -108,7 +117,7 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
          "deleted": deleted, "counted": counted, "entries": reviews.entries(acted + held)}]
     rid = None
     if waiting:
-        rid = _open_review(p, fx, msg, verdict, waiting, held, treat, policy, strikes)
+        rid = _open_review(p, fx, msg, verdict, waiting, held, acted_deleted, policy, strikes)
     fx.violations.append({"violation_id": stable_id("v", msg.chat_id, msg.message_id),
                           "message_id": msg.message_id, "chat_id": msg.chat_id, "user_id": msg.sender_id,
                           "sent_at": iso(at), "counted": counted, "strikes": strikes,
@@ -159,7 +168,7 @@ def reminder_for(chat_id: str, user_id: str, message_id: str, at: datetime, stri
 
 
 def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, waiting: list[Violation],
-                 held: list[Violation], treat: dict, policy: Policy, strikes: int) -> str:
+                 held: list[Violation], acted_deleted: bool, policy: Policy, strikes: int) -> str:
     """One item per message for what dozor is not sure of, with what a confirmation would do."""
     rid = reviews.review_id(msg.chat_id, msg.message_id)
     reported = all(v.reported for v in waiting)
@@ -183,8 +192,10 @@ def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, wa
          "explanation": _reason(waiting)},
         message_id=msg.message_id, sent_at=iso(msg.sent_at), categories=cats,
         rules=[v.rule for v in waiting], certainty=surest(v.certainty for v in waiting),
-        entries=reviews.entries(waiting), deleted=bool(held) or any(
+        entries=reviews.entries(waiting), deleted=any(
             d.action == "delete_message" for d in fx.decisions if d.message_id == msg.message_id),
+        # hidden because of this finding alone: only then is a dismissal a deletion to apologise for
+        hidden=bool(held) and not acted_deleted,
         reported=reported, urgent=urgent)
     return rid
 

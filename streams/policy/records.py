@@ -26,8 +26,8 @@ def require(data, what: str, keys: tuple[str, ...], kinds: tuple[str, ...], erro
         raise error(f"{what} kind must be one of {', '.join(kinds)} (got {data['kind']!r})")
     try:
         parse_time(data["at"])
-    except ValueError:
-        raise error(f"{what} field 'at' is not an ISO 8601 time: {data['at']!r}") from None
+    except ValueError as err:
+        raise error(f"{what} field 'at': {err}") from None
     return data
 
 
@@ -35,8 +35,27 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def parse_time(text) -> datetime:
+    """An ISO 8601 time with its UTC offset; ValueError saying what to write otherwise (a time
+    without an offset cannot be compared with the others, and would crash the engine)."""
+    if not isinstance(text, str):
+        raise ValueError(f"expected an ISO 8601 time with offset such as 2026-11-18T21:30:00+05:00, got {text!r}")
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time such as 2026-11-18T21:30:00+05:00") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset: add +03:00 or Z")
+    return moment
+
+
+def _thaw(value):
+    """A copy of JSON-like state (dicts, lists, strings, numbers) that shares nothing mutable."""
+    if isinstance(value, dict):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thaw(v) for v in value]
+    return value
 
 
 @dataclass
@@ -67,22 +86,19 @@ class Participant:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Participant":
-        # copies: the stored record must not change before the commit (workers commit after acks)
-        copy = {k: (list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v)
-                for k, v in data.items()}
-        if copy.get("request"):
-            copy["request"]["objections"] = list(copy["request"]["objections"])
-        if copy.get("block") and "said" in copy["block"]:
-            copy["block"]["said"] = list(copy["block"]["said"])
-        copy["reviews"] = {k: dict(v) for k, v in copy.get("reviews", {}).items()}
-        return cls(**copy)
+        # a copy all the way down: the stored record must not change before the commit (workers
+        # commit after the acks, and a batch cut short is replayed from the stored record)
+        return cls(**{k: list(v) if k == "handled" else _thaw(v) for k, v in data.items()})
 
     def add_timer(self, due: datetime, kind: str, ref: str) -> None:
         self.timers.append([iso(due), kind, ref])
         self.timers.sort(key=lambda t: parse_time(t[0]))
 
     def blocked_at(self, moment: datetime) -> bool:
-        return self.block is not None and parse_time(self.block["until"]) > moment
+        """A block in force at `moment`: begun by then, not yet over (a message sent before the block
+        but delivered after it is not «after the block»)."""
+        return (self.block is not None and parse_time(self.block["since"]) <= moment
+                and parse_time(self.block["until"]) > moment)
 
     def counted(self, message_id: str) -> dict | None:
         return next((s for s in self.strikes if s["message_id"] == message_id), None)

@@ -64,8 +64,11 @@ def on_roster(member: dict | None, event: dict) -> tuple[dict, Effects]:
     member["handled"] = (member["handled"] + [mark])[-200:]
     kind, user, fx = event["kind"], event["user_id"], Effects()
     if kind == "join":
-        chat, pupils = event["chat_id"], list(event.get("pupils") or [])
-        member["chats"][chat] = {"via": "join", "role": event.get("role"), "pupils": pupils}
+        chat = event["chat_id"]
+        before = member["chats"].get(chat, {})
+        # a parent of two in one chat joins (or is re-announced) once per child: the children add up
+        pupils = list(dict.fromkeys(list(before.get("pupils") or []) + list(event.get("pupils") or [])))
+        member["chats"][chat] = {"via": "join", "role": event.get("role") or before.get("role"), "pupils": pupils}
         fx.forward.append((topics.MEMBERSHIP, _membership(event, "join", chat, role=event.get("role"),
                                                          pupils=pupils)))
         for pupil in pupils:
@@ -88,7 +91,9 @@ def _left_school(member: dict, event: dict, fx: Effects) -> None:
     role, user = event.get("role"), event["user_id"]
     if role in EMPLOYEES or role == "student":
         why = "an employee left the school" if role in EMPLOYEES else "a pupil left the school"
-        for chat in sorted(member["chats"]):
+        for chat, info in sorted(member["chats"].items()):
+            if role in EMPLOYEES and info.get("role") == "parent":
+                continue      # a teacher who is also a parent there: she stays for her child (000 §4.8)
             _remove(member, event, chat, why, fx)
         if role == "student":
             parents = list(dict.fromkeys(list(event.get("parents") or []) + member["parents"]))
@@ -98,6 +103,8 @@ def _left_school(member: dict, event: dict, fx: Effects) -> None:
     elif event.get("with_pupil"):
         pupil = event["with_pupil"]
         for chat, info in sorted(member["chats"].items()):
+            if info.get("role") in ("teacher", "admin"):
+                continue          # there as staff, not as anyone's parent
             pupils = info.get("pupils") or []
             if pupil in pupils:
                 rest = [p for p in pupils if p != pupil]

@@ -133,6 +133,10 @@ UNBLOCK = [
      {"apology_message_id": "s5"}, "is not a message of u1"),
     ("an «apology» that breaks the rules", [msg("s1", "извините, бл*", minutes=6)],
      {"apology_message_id": "s1"}, "itself breaks the chat rules"),
+    ("a message that is no apology", [msg("s1", "Ну и ладно, мне всё равно, пишите что хотите", minutes=6)],
+     {"apology_message_id": "s1"}, "does not read as an apology"),
+    ("blaming the others", [msg("s1", "Это вы все виноваты, а не я. Разблокируйте меня", minutes=6)],
+     {"apology_message_id": "s1"}, "does not read as an apology"),
 ]
 
 
@@ -150,6 +154,22 @@ def test_the_notice_quotes_the_apology():
     [notice] = r.actions("notice")
     assert "«Простите меня все, был неправ»" in notice["text"]
     assert notice["grounds"] == [{"apology_message_id": "s1"}]
+
+
+APOLOGIES = ["Простите меня все, я был неправ", "Извиняюсь перед всеми родителями", "Прошу прощения за резкость",
+             "Погорячилась, сожалею", "Я виновата, больше не повторится"]
+
+
+@pytest.mark.parametrize("text", APOLOGIES)
+def test_an_apology_in_its_usual_words_is_quoted(text):
+    r = Run(blocked() + [msg("s1", text, minutes=6), cmd("r1", "unblock_request", minutes=10, apology_message_id="s1")])
+    assert f"«{text}»" in r.actions("notice")[0]["text"]
+
+
+def test_a_moderator_may_vouch_for_an_apology_in_other_words():
+    r = Run(blocked() + [msg("s1", "Мне очень неловко за своё поведение", minutes=6),
+                         cmd("r1", "unblock_request", minutes=10, apology_message_id="s1", apology_confirmed=True)])
+    assert "«Мне очень неловко за своё поведение»" in r.actions("notice")[0]["text"]
 
 
 def test_a_deleted_message_cannot_stand_as_an_apology_the_chat_never_saw():

@@ -66,6 +66,18 @@ def test_a_teacher_who_leaves_is_removed_everywhere_and_moderates_no_more():
     assert "not a moderator" in r.flagged("command_refused")[0]["reason"]
 
 
+def test_a_parent_who_joined_a_chat_once_per_child_stays_for_the_one_still_at_school():
+    r = Run([join("p1", chat="c1", pupils=["s1"], eid="j1"), join("p1", chat="c1", pupils=["s2"], eid="j2"),
+             left_school("s2", parents=["p1"])])
+    assert removed(r) == [] and r.flagged("review") == []
+
+
+def test_a_teacher_who_leaves_stays_where_she_is_a_parent():
+    r = Run([staff(chat="c7a"), join("t1", chat="c5b", role="parent", pupils=["s9"]),
+             left_school("t1", role="teacher")])
+    assert removed(r) == [("c7a", "t1")]
+
+
 def test_a_parent_leaving_alone_is_not_removed():
     r = Run(FAMILY + [left_school("p1", role="parent")])
     assert removed(r) == [] and r.flagged("review") == []
@@ -109,7 +121,15 @@ def test_content_is_judged_not_kind(name, events):
     assert flood(r) == [] and r.actions("delete_message") == []
 
 
+ASKED = [staff(), msg("ask", "Все поняли задание?", user="t1")]
+
 FLOOD = [
+    ("laughter after a teacher's question is no roll call", ASKED + [msg(f"a{i}", "ааа", user="p1", minutes=1 + i * 0.05)
+                                                                   for i in range(12)], "a0", "flood.empty_talk"),
+    ("a sticker after a teacher's question", ASKED + [msg("st", "", user="p1", minutes=100,
+                                                          attachments=[{"kind": "sticker"}])], "st", "flood.sticker"),
+    ("a second «+» from the same parent", ASKED + [msg(f"r{i}", "+", user="p1", minutes=1 + i) for i in range(2)],
+     "r1", "flood.emoji"),
     ("the same picture three times", [msg(f"s{i}", "", minutes=i, attachments=[
         {"kind": "image", "file_name": "kotik.jpg", "sha256": "9f2c"}]) for i in range(3)], "s2", "flood.repeat"),
     ("the same picture from four parents", [msg(f"c{i}", "", user=f"p{i}", minutes=i, attachments=[
