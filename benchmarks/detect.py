@@ -84,6 +84,7 @@ def per_category(shared: Path) -> str:
     from filters import Message, check
     from filters.lexicon import checks
     from filters.model import CATEGORIES
+    from filters.ruleset import default
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     probe = [json.loads(l) for l in open(shared / "datasets" / "probe.jsonl", encoding="utf-8") if l.strip()]
@@ -102,7 +103,7 @@ def per_category(shared: Path) -> str:
         pos = [c for c in probe if cat in c["expect"]]
         hit = sum(cat in got[c["message_id"]] for c in pos)
         false = sum(cat in got[c["message_id"]] for c in probe if cat not in c["expect"])
-        ex = checks.run_examples(cat)
+        ex = checks.run_examples(cat, default())
         examples = (f"{sum(r.ok for r in ex)}/{len(ex)}" if ex
                     else "– (rules in code, tested in tests/)")   # no word list: quiet_hours
         rows.append(f"| {cat} | {hit}/{len(pos)} | {false} | {examples} | {fired[cat]} "
@@ -150,7 +151,7 @@ def misses_by_kind(shared: Path) -> dict:
     """Why the toxic ok.ru comments dozor misses are missed, counted (never quoted: the data is not ours)."""
     from datetime import datetime, timezone
     from filters import Message, check
-    from filters.detectors.lexicon import shared_matcher
+    from filters.ruleset import default
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     kinds: dict[str, int] = {}
@@ -162,7 +163,7 @@ def misses_by_kind(shared: Path) -> dict:
             if any(v.category in TOXIC for v in check(Message("b", "b", "b", now, row["text"] or " ")).violations):
                 continue
             # a word of speech («сказал») is a cue for filters/speech.py, never a lexicon word missed
-            cats = sorted({h.entry.category for h in shared_matcher().scan(row["text"])} - {"speech"})
+            cats = sorted({h.entry.category for h in default().matcher.scan(row["text"])} - {"speech"})
             kind = (f"a {'/'.join(cats)} word whose shape did not count (not aimed, not a threat form)"
                     if cats else "no lexicon word at all (insult by meaning, sarcasm, a call without a known verb)")
             kinds[kind] = kinds.get(kind, 0) + 1
@@ -181,7 +182,7 @@ def dozor_speed(lines: list[str]) -> dict:
     """Speed of the whole `filters.check` path (message → verdict), one core."""
     from datetime import datetime, timezone
     from filters import Message, check
-    from filters.pipeline import detectors
+    from filters.ruleset import detectors
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     msgs = [Message(f"s{i}", "bench", "u", now, t) for i, t in enumerate(lines)]
@@ -212,7 +213,7 @@ def dozor_speed(lines: list[str]) -> dict:
 
 def dozor_startup() -> dict:
     code = ("import time, resource; t=time.perf_counter(); "
-            "from filters.pipeline import detectors; detectors(); "
+            "from filters.ruleset import detectors; detectors(); "
             "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=REPO).stdout.split()

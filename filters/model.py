@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 CATEGORIES = ("profanity", "insult", "hate", "threat", "offtopic", "flood",
               "quiet_hours", "personal_data")
 ROLES = ("student", "parent", "teacher", "admin")
+STAFF = ("teacher", "admin")     # the school's staff: moderators where they joined, never reminded at night
 ATTACHMENT_KINDS = ("sticker", "image", "gif", "video", "audio", "voice", "file", "link")
 CHAT_KINDS = ("parents", "students", "staff", "subject", "channel")
 # How sure dozor is of a finding, most sure first. Only a `certain` finding is acted on by itself
@@ -22,6 +23,7 @@ CHAT_KINDS = ("parents", "students", "staff", "subject", "channel")
 #   likely   — the usual reading is a violation, but a person should look: «Корова, верни тетрадь»;
 #   possible — one weak sign, or words that are someone else's: a report, «тупой» next to nothing.
 CERTAINTIES = ("certain", "likely", "possible")
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}          # how bad, least first
 
 
 def less_sure(a: str, b: str) -> str:

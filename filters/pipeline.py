@@ -1,22 +1,9 @@
-"""The one entry point: a message in, a verdict out, every detector run (no early exit)."""
+"""A message through a set of detectors, every one run (no early exit): a verdict out.
+The detectors of the lexicons in force, and `check`, are filters/ruleset.py's."""
 from __future__ import annotations
 
 from .detectors.base import Detector, Doc
 from .model import Message, Verdict
-
-
-def detectors() -> tuple[Detector, ...]:
-    """The detectors of the lexicons in force (see filters/ruleset.py)."""
-    from .ruleset import default
-
-    return default().detectors
-
-
-def check(message: Message, content_only: bool = False) -> Verdict:
-    """The verdict of the lexicons in force."""
-    from .ruleset import default
-
-    return default().check(message, content_only)
 
 
 def run(message: Message, dets: tuple[Detector, ...], lexicon_version: str = "",

@@ -22,8 +22,10 @@ from .detectors.base import Detector
 from .detectors.flood import flood
 from .detectors.lexicon import CATEGORIES, hate, insult, profanity, threat
 from .detectors.offtopic import offtopic
-from .detectors.personal_data import personal_data
+from .detectors.personal_data import PATTERNS, personal_data
 from .detectors.quiet_hours import quiet_hours
+from .lexicon import checks
+from .lexicon.checks import Problem
 from .lexicon.format import LexiconError
 from .lexicon.index import Index, build_many
 from .matcher import Matcher
@@ -83,8 +85,6 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
 
     With `validate`, raise LexiconRefused unless lint finds no error and every example
     behaves as written: this is what stands between an edit and a running worker."""
-    from .lexicon.checks import Problem
-
     folder = Path(folder) if folder else lexicon_root()
     try:
         version = fingerprint(files(folder))
@@ -120,8 +120,6 @@ def _version(folder: Path) -> str:
 def gate(ruleset: Ruleset) -> list:
     """Every reason this version may not go live: a category left empty, lint errors,
     failing examples."""
-    from .lexicon import checks
-
     problems = [checks.Problem("error", f"{c}/", f"no entries for {c}: every message would pass it unflagged; "
                                f"a version must keep every category (delete entries, not the list)")
                 for c in CATEGORIES if not any(e.category == c for e in ruleset.index.entries)]
@@ -141,8 +139,6 @@ def gate(ruleset: Ruleset) -> list:
 def address_examples(ruleset: Ruleset) -> list[tuple[str, str]]:
     """(file:line, why) for every example of personal_data/addresses.tsv that does not behave as its
     kind promises: a venue's word leaves the address unflagged, a home's word keeps it flagged."""
-    from .detectors.personal_data import PATTERNS
-
     address = dict(PATTERNS)["personal_data.address"]
     pd = next(d for d in ruleset.detectors if d.category == "personal_data")
     out = []
@@ -167,3 +163,13 @@ def address_examples(ruleset: Ruleset) -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def default() -> Ruleset:
     return load()
+
+
+def detectors() -> tuple[Detector, ...]:
+    """The detectors of the lexicons in force."""
+    return default().detectors
+
+
+def check(message: Message, content_only: bool = False) -> Verdict:
+    """The verdict of the lexicons in force (DOZOR_LEXICONS or the shipped ones)."""
+    return default().check(message, content_only)

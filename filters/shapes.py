@@ -15,6 +15,7 @@ SECOND_PERSON = frozenset("""ты вы тебя вас тебе вам тобо�
 вашему вашу""".split())
 WHICH = frozenset("какой какая какое какие каков какова каковы".split())
 GENERAL = frozenset("все всех всем этих эти таких такие всякие".split())
+BE = frozenset("будь будьте".split())          # «не будь дурой», «будьте людьми»
 DASHES = ("—", "–", " - ")
 
 
@@ -35,6 +36,10 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     if i == 0 and (not after or after[0] in ",!"):
         return "said to someone (a form of address)"
     before = text[tokens[i - 1].end if i else 0:tokens[i].start]
+    if i and "," in before and (not after or after[0] in ".!?…"):
+        return "said to someone (a form of address: «Отстань, придурок»)"
+    if i and fold(tokens[i - 1].text) in BE:
+        return "said to someone («не будь …»)"
     if any(d in before for d in DASHES):
         return "said of someone («… — X»)"
     if any(fold(t.text) in WHICH for t in tokens[max(0, i - 3):i]):
@@ -48,6 +53,19 @@ def quoted(text: str, start: int) -> bool:
     head = text[:start]
     return (head.count("«") > head.count("»") or head.count('"') % 2 == 1
             or head.count("„") > head.count("“"))
+
+
+OTHERS_NEAR = SECOND_PERSON | frozenset("он она они его её ее их ему ей им".split())
+
+
+def self_described(tokens: list[Token], i: int) -> str | None:
+    """«я дура, перепутала время», «Я такой дебил, простите», «а я, дура, поверила»: the sender of
+    herself, nobody else near. Not «я думаю, ты дебил», not «я сказала, что он идиот»."""
+    if "я" not in (fold(t.text) for t in tokens[max(0, i - 3):i]):
+        return None
+    if any(fold(t.text) in OTHERS_NEAR for t in tokens[max(0, i - 4):i + 4]):
+        return None
+    return "said of oneself («я …»)"
 
 
 def mention(text: str, start: int, end: int) -> str | None:

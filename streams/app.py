@@ -1,12 +1,11 @@
 """The Faust app: settings, topics and tables. Agents live in streams/agents/."""
 from __future__ import annotations
 
-import asyncio
-
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 from . import topics
+from .changelog import Table
 from .settings import Settings
 
 
@@ -26,27 +25,6 @@ class _Consumer(faust_aiokafka.Consumer):
 
 class _Transport(faust_aiokafka.Transport):
     Consumer = _Consumer
-
-
-class _Table(faust.Table):
-    """A table whose changelog writes the agents wait for before their events are acked.
-
-    Faust hands changelog records to its producer's buffer and commits input offsets on
-    a timer without waiting for them: a worker killed in between restarts past events
-    whose state never reached the changelog, so strikes and blocks roll back (seen in
-    the SIGKILL test: a block one violation late). See `flush_changelog`."""
-
-    def send_changelog(self, *args, **kwargs):
-        fut = super().send_changelog(*args, **kwargs)
-        self.app.dozor_changelog.append(fut)
-        return fut
-
-
-async def flush_changelog(app) -> None:
-    """Wait until the broker has every table change made so far."""
-    pending, app.dozor_changelog = app.dozor_changelog, []
-    if pending:
-        await asyncio.gather(*pending)
 
 
 class DozorApp(faust.App):
@@ -83,7 +61,7 @@ def build(settings: Settings, lexicons=None) -> DozorApp:
         value_serializer="json",
         autodiscover=False,
         producer_acks=-1,
-        Table=_Table,
+        Table=Table,
     )
     app.dozor_changelog = []
     app.conf.dozor_fetch_max_wait_ms = settings.fetch_max_wait_ms

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from . import dispatch, topics
 from .policy import Effects, Engine
+from .policy.roster import seen
 from .policy.records import parse_time
 
 
@@ -76,12 +77,6 @@ def apply(engine: Engine, rec: Record) -> Effects:
         more.forward, more.members = [], []
         fx.extend(more)
     return fx
-
-
-def seen(user: str, chat: str, at: str) -> dict:
-    """The roster event a worker sends when someone first writes in a chat."""
-    # one id per time seen: someone who left and writes again is announced again
-    return {"event_id": f"seen:{chat}:{user}:{at}", "kind": "seen", "user_id": user, "chat_id": chat, "at": at}
 
 
 def replay(lines: Iterable[str], engine: Engine | None = None, until: datetime | None = None,

@@ -7,7 +7,6 @@ its file:line, so a maintainer can open the line that dismissals point at.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 OUTCOMES = ("confirmed", "dismissed", "expired", "pardoned")

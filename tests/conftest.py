@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from filters.detectors.base import Doc
-from filters.detectors.lexicon import profanity as make_profanity
 from filters.model import Message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +16,9 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def profanity():
-    return make_profanity()
+    from filters.ruleset import default
+
+    return next(d for d in default().detectors if d.category == "profanity")
 
 
 def message(text: str, mid: str = "t-1") -> Message:

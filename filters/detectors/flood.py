@@ -11,7 +11,7 @@ import regex
 
 from ..model import Evidence, Violation
 from .base import Doc
-from .lexicon import scan, shared_matcher
+from .lexicon import scan
 
 _WORDY = re.compile(r"[^\W_]")          # a letter or a digit (`re`: faster for a gate)
 EMPTY_KINDS = ("sticker", "gif")
@@ -22,8 +22,8 @@ class Flood:
     """«🙏🙏🙏», «ахахаха», «Доброе утро всем!!! 🌸», a sticker → flood; «Спасибо, справку принесём» → clean."""
     name = category = "flood"
 
-    def __init__(self, matcher=None):
-        self.matcher = matcher or shared_matcher()
+    def __init__(self, matcher):
+        self.matcher = matcher
 
     def __call__(self, doc: Doc) -> Violation | None:
         msg, text = doc.message, doc.text
@@ -83,5 +83,5 @@ def _name(word: str) -> bool:
     return word[:1].isupper() and bool({"Name", "Surn", "Patr"} & analyzer().parse(word)[0].tag.grammemes)
 
 
-def flood(matcher=None) -> Flood:
+def flood(matcher) -> Flood:
     return Flood(matcher)

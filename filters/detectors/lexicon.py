@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from .. import homonyms, shapes, speech
 from ..matcher import Hit, Matcher
-from ..model import Evidence, Violation, less_sure, surest
+from ..model import SEVERITY_RANK, Evidence, Violation, less_sure, surest
 from .base import Doc
 
-_RANK = {"low": 0, "medium": 1, "high": 2}
 URGENT = ("hate", "threat")
 MENTIONABLE = ("insult",)      # «роман «Идиот»», «Иван-дурак»: a title or a name is not an insult
 NAMEABLE = ("insult", "hate")  # «Козлов», «Хохлов»: a surname is not the plural of an insult or slur
 # every lexicon folder a version must have; speech holds word classes, never violations
 CATEGORIES = ("profanity", "insult", "threat", "hate", "flood", "offtopic", "personal_data", "speech")
 READ = ("profanity", "insult", "threat", "hate")      # categories whose words filters/speech.py reads
-
-
-def shared_matcher() -> Matcher:
-    """The matcher of the lexicons in force: each message is read once for all categories."""
-    from ..ruleset import default
-
-    return default().matcher
 
 
 def scan(doc: Doc, matcher: Matcher) -> list[Hit]:
@@ -50,9 +42,9 @@ def by_category(doc: Doc, matcher: Matcher) -> dict[str, list[Hit]]:
 class LexiconDetector:
     """Flags words of one lexicon category; evidence names the entry, its file:line and the shape."""
 
-    def __init__(self, category: str, matcher: Matcher | None = None):
+    def __init__(self, category: str, matcher: Matcher):
         self.name = self.category = category
-        self.matcher = matcher or shared_matcher()
+        self.matcher = matcher        # one per lexicon version, shared: a message is read once for all
         # every lemma of this category, swept ones too: a homonym is another word than all of them
         self.lemmas = frozenset(e.value for es in self.matcher.index.forms.values() for e in es
                                 if e.category == category and e.kind == "lemma") | frozenset(
@@ -89,7 +81,7 @@ class LexiconDetector:
             return None
         evidence = tuple(Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source)
                          for h, _, _, _ in kept)
-        severity = max((h.entry.severity for h, _, _, _ in kept), key=_RANK.__getitem__)
+        severity = max((h.entry.severity for h, _, _, _ in kept), key=SEVERITY_RANK.__getitem__)
         words = ", ".join(f"«{h.text}» ({_why(h, why)}; {sure})" for h, why, sure, _ in kept)
         readings = [r for _, _, _, r in kept]
         return Violation(self.category, f"{self.category}.lexicon", severity, evidence,
@@ -123,6 +115,10 @@ class LexiconDetector:
             return None
         if self.category in NAMEABLE and shapes.surname(text, hit.start, hit.end):
             return None
+        if self.category == "insult" and e.aim in ("any", "person"):
+            i = shapes.token_at(doc.tokens, hit.start)
+            if shapes.self_described(doc.tokens, i):
+                return None       # a parent calling herself a fool insults nobody
         form = (f"in a threatening form ({' or '.join(' '.join(sorted(a)) for a in e.forms)})"
                 if e.forms else "")
         if self.category in MENTIONABLE and e.aim == "any":
@@ -158,21 +154,21 @@ def _why(hit: Hit, shape: str) -> str:
     return f"{read}{how} «{e.label}», {e.source}" + (f"; {shape}" if shape else "")
 
 
-def profanity(matcher: Matcher | None = None) -> LexiconDetector:
+def profanity(matcher: Matcher) -> LexiconDetector:
     """Swearing by meaning: «х*й», «охуеть», «pizdec» yes; «страхуй», «команда» no."""
     return LexiconDetector("profanity", matcher=matcher)
 
 
-def insult(matcher: Matcher | None = None) -> LexiconDetector:
+def insult(matcher: Matcher) -> LexiconDetector:
     """Insults and nicknames: «ты дебил», «Корова, верни тетрадь»; not «корова даёт молоко»."""
     return LexiconDetector("insult", matcher=matcher)
 
 
-def hate(matcher: Matcher | None = None) -> LexiconDetector:
+def hate(matcher: Matcher) -> LexiconDetector:
     """Slurs, and groups demeaned as groups; not a social-studies lesson about peoples."""
     return LexiconDetector("hate", matcher=matcher)
 
 
-def threat(matcher: Matcher | None = None) -> LexiconDetector:
+def threat(matcher: Matcher) -> LexiconDetector:
     """Threats of harm: «убью», «ноги переломаю», «сожгу школу»; not «убить время»."""
     return LexiconDetector("threat", matcher=matcher)

@@ -16,7 +16,7 @@ from .. import registry
 from ..model import Evidence, Violation
 from ..tables import read_domains
 from .base import Doc
-from .lexicon import scan, shared_matcher
+from .lexicon import scan
 
 URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?P<path>/\S*)?")
 
@@ -33,8 +33,8 @@ class Offtopic:
     """«Покупайте косметику со скидкой по ссылке» → confident ad; «Сбор на подарок учителю» → clean."""
     name = category = "offtopic"
 
-    def __init__(self, matcher=None, domains: frozenset[str] | None = None):
-        self.matcher = matcher or shared_matcher()
+    def __init__(self, matcher, domains: frozenset[str] | None = None):
+        self.matcher = matcher
         self.domains = read_domains() if domains is None else domains
 
     def __call__(self, doc: Doc) -> Violation | None:
@@ -59,5 +59,5 @@ class Offtopic:
                          certainty="likely" if confident else "possible")
 
 
-def offtopic(matcher=None, domains: frozenset[str] | None = None) -> Offtopic:
+def offtopic(matcher, domains: frozenset[str] | None = None) -> Offtopic:
     return Offtopic(matcher, domains)

@@ -21,7 +21,7 @@ from ..morph import analyzer
 from ..public import STREET, Public, address_key, mobile, phone_key
 from ..tables import AddressWords, read_address_words, read_public, words_of
 from .base import Doc
-from .lexicon import scan, shared_matcher
+from .lexicon import scan
 
 __all__ = ["PersonalData", "personal_data", "mask", "luhn", "snils_ok", "inn_ok"]
 
@@ -97,8 +97,8 @@ class PersonalData:
     «Горячая линия 8-800-100-12-34», «Сбор у театра, ул. Ленина, д. 5» → nothing."""
     name = category = "personal_data"
 
-    def __init__(self, matcher=None, public: Public | None = None, addresses: AddressWords | None = None):
-        self.matcher = matcher or shared_matcher()
+    def __init__(self, matcher, public: Public | None = None, addresses: AddressWords | None = None):
+        self.matcher = matcher
         self.public = read_public() if public is None else public
         self.addresses = read_address_words() if addresses is None else addresses
         self.requisites = _requisites(self.public.requisites)
@@ -205,6 +205,6 @@ _NUMERIC = ("personal_data.card", "personal_data.phone", "personal_data.snils", 
             "personal_data.passport")
 
 
-def personal_data(matcher=None, public: Public | None = None,
+def personal_data(matcher, public: Public | None = None,
                   addresses: AddressWords | None = None) -> PersonalData:
     return PersonalData(matcher, public, addresses)

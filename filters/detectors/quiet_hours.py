@@ -10,10 +10,10 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from .. import registry
-from ..model import Violation
+from ..model import STAFF, Violation
 from .base import Doc
 
-EXEMPT_ROLES = ("teacher", "admin")
+EXEMPT_ROLES = STAFF
 
 
 class QuietHours:

@@ -7,20 +7,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import regex
 
-from .. import homonyms, morph
+from .. import homonyms, morph, speech
 from ..detectors.lexicon import CATEGORIES
+from ..matcher import Matcher
 from ..model import Message, surest
-from ..normalise import fold
+from ..normalise import fold, readings
 from ..paths import lexicon_root
 from ..tokens import tokenize
 from . import safety
 from .format import AIMS, CLASSES, SPEECH, Entry, LexiconError
-from .index import SWEPT, Index, build
+from .index import Index, build
 
 
 @dataclass(frozen=True)
@@ -358,15 +358,11 @@ class ExampleResult:
 _T0 = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
 
 
-def run_examples(category: str | None = None, ruleset=None) -> list[ExampleResult]:
-    """Every example of `category` (None: all), judged by `ruleset` (default: the shipped
-    lexicons) exactly as a worker would judge it. An example counts as flagged when the
+def run_examples(category: str | None, ruleset) -> list[ExampleResult]:
+    """Every example of `category` (None: all), judged by `ruleset` (a compiled lexicon version,
+    filters/ruleset.py) exactly as a worker would judge it. An example counts as flagged when the
     category of its file's folder is among the verdict's violations; in a speech file, when
     the entry's word is found in it as a word of its class (filters/speech.py)."""
-    from .. import speech
-    from ..ruleset import default
-
-    ruleset = ruleset or default()
     results = []
     for entry in ruleset.index.entries:
         folder = entry.file.split("/")[0]
@@ -394,9 +390,6 @@ def lint_folder(folder) -> list[Problem]:
 
 def explain(text: str, category: str = "profanity", index: Index | None = None) -> list[str]:
     """Why each word of `text` is or is not flagged, one line per word, for maintainers."""
-    from ..matcher import Matcher
-    from ..normalise import fold, readings
-
     index = index or build(category)
     if category == SPEECH:
         return _explain_speech(text, index)
@@ -431,8 +424,6 @@ def explain(text: str, category: str = "profanity", index: Index | None = None) 
 def _explain_speech(text: str, index: Index) -> list[str]:
     """Which speech class each word of `text` is a word of: a class is never flagged, it tells
     filters/speech.py who speaks and of what."""
-    from .. import speech
-
     names = {v: k for k, v in CLASSES.items()}
     lines = []
     for token in tokenize(text):

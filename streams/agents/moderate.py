@@ -16,7 +16,7 @@ import weakref
 
 from faust.streams import _current_event
 
-from ..app import flush_changelog
+from ..changelog import flush_changelog
 from ..dispatch import InputError, apply
 from ..policy import commit
 

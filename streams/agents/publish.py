@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from .. import topics
 from ..policy import Effects
-from ..replay import seen
+from ..policy.roster import seen
 
 
 def _json(value: dict) -> bytes:

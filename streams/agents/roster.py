@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from .. import topics
-from ..app import flush_changelog
+from ..changelog import flush_changelog
 from ..dispatch import InputError, apply
 from ..policy import commit
 

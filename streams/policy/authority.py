@@ -10,8 +10,8 @@ An objection counts only from a current member of the chat: joined, or seen writ
 from __future__ import annotations
 
 from filters import registry
+from filters.model import STAFF
 
-STAFF = ("teacher", "admin")
 MODERATORS_ONLY = ("block", "pardon", "confirm", "dismiss", "unblock_request")
 
 

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 
 from . import authority, reviews
 from .config import Policy
-from .messages import block_or_propose, expire, reminder_for, start_block
+from .blocks import block_or_propose, chat_time, start_block, unblock
+from .messages import expire, reminder_for
 from .records import Decision, Effects, Participant, iso, parse_time, require, stable_id
 
 KINDS = ("block", "unblock_request", "objection", "pardon", "confirm", "dismiss")
@@ -276,7 +277,7 @@ def _request(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
         message_id=mid, audience="chat", grounds=[{"apology_message_id": mid}],
         reason=f"early-unblock request by {cmd['by']} after an apology (000 §4.6)",
         text=f"Участник {p.user_id} принёс извинения: «{apology['text']}». Если вы против досрочной "
-             f"разблокировки, сообщите модератору до {closes:%d.%m %H:%M}.")])
+             f"разблокировки, сообщите модератору до {chat_time(p, closes):%d.%m %H:%M}.")])
 
 
 def _objection(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) -> Effects:
@@ -312,12 +313,3 @@ def _pardon(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str)
         if not p.block["manual"] or len(p.block["grounds"]) < policy.block_after:
             fx.decisions.append(unblock(p, now, "a ground of the block was pardoned as a false flag"))
     return fx
-
-
-def unblock(p: Participant, now: datetime, reason: str) -> Decision:
-    block_id = p.block["decision_id"]
-    p.block = None
-    p.request = None
-    p.timers = [t for t in p.timers if t[2] != block_id]
-    return Decision(stable_id("ub", block_id), p.chat_id, p.user_id, "unblock", iso(now),
-                    reason=reason, grounds=[{"block_decision_id": block_id}])

@@ -17,13 +17,12 @@ from collections import defaultdict, deque
 
 import regex
 
-from filters.model import Evidence, Message, Violation
+from filters.model import STAFF, Evidence, Message, Violation
 from filters.normalise import fold
 
 from .config import Policy
 
 _NOISE = regex.compile(r"[\p{P}\p{S}\s]+")
-STAFF = ("teacher", "admin")
 MEDIA = ("image", "video", "file", "audio", "voice", "link")     # content; stickers and GIFs are not
 ROLL_CALL_WORDS = 4           # an answer to a roll call is short: «+», «Идём», «Придём вдвоём»
 ROLL_CALL_LIMIT = 60          # characters

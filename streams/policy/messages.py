@@ -10,17 +10,17 @@ wall clock, so `dozor replay` and the stream workers agree.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from filters import registry
-from filters.model import Message, Verdict, Violation, surest
+from filters.model import SEVERITY_RANK, Message, Verdict, Violation, surest
 
 from . import reviews
 from .config import ACTED, Policy
+from .blocks import block_or_propose
 from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
-_SEVERITY = {"low": 0, "medium": 1, "high": 2}
 SAID_MEMORY = 20           # what a blocked participant wrote since: their apology is among it
 QUOTE_LIMIT = 300          # characters of an apology quoted to the chat
 
@@ -74,6 +74,8 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
         p.member, fx.touched = "seen", True
     if p.chat_kind != (kind := chat_kind(msg)):
         p.chat_kind, fx.touched = kind, True
+    if msg.chat and msg.chat.timezone and p.chat_zone != msg.chat.timezone:
+        p.chat_zone, fx.touched = msg.chat.timezone, True
     blocked = p.blocked_at(at)
     if blocked:
         fx.touched = _remember_said(p, msg, verdict) or fx.touched
@@ -183,13 +185,11 @@ def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, wa
     reviews.open_item(
         p, fx, rid, "finding", msg.sent_at, msg.sent_at + policy.review_window,
         {"message_id": msg.message_id, "sent_at": iso(msg.sent_at), "categories": cats,
-         "severity": max((v.severity for v in waiting), key=lambda s: _SEVERITY.get(s, 1)),
+         "severity": _worst(waiting),
          "certainty": surest(v.certainty for v in waiting), "urgent": urgent, "reported": reported,
          "strikes": strikes, "suggested": suggested, "decisions": ["delete_message"] if held else [],
          "text": shown if len(shown) <= 1000 else shown[:999] + "…",
-         "evidence": [e.to_dict() | {"category": v.category, "certainty": v.certainty}
-                      for v in waiting for e in v.evidence],
-         "explanation": _reason(waiting)},
+         "evidence": _evidence(waiting), "explanation": _reason(waiting)},
         message_id=msg.message_id, sent_at=iso(msg.sent_at), categories=cats,
         rules=[v.rule for v in waiting], certainty=surest(v.certainty for v in waiting),
         entries=reviews.entries(waiting), deleted=any(
@@ -200,69 +200,25 @@ def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, wa
     return rid
 
 
-def block_or_propose(p: Participant, at: datetime, cause: str, policy: Policy, kind: str,
-                     confirmed_by: str | None = None) -> Effects:
-    """The 4th counted violation. A block is automatic only where the chat's policy says "auto" and
-    every counted ground is certain or confirmed; otherwise the chat's moderators get a proposal."""
-    mode = policy.block_mode(kind, registry.settings(p.chat_id).block)
-    sure = all(s.get("certainty") in ("certain", "confirmed") for s in p.strikes)
-    if mode == "auto" and sure:
-        return Effects(decisions=[start_block(p, at, cause, policy, confirmed_by)])
-    fx = Effects()
-    if any(item["kind"] == "block" for item in p.reviews.values()):
-        return fx                              # one proposal at a time; it takes the strikes counted then
-    rid = stable_id("bp", p.chat_id, p.user_id, cause)
-    until = at + policy.block_length(_recent_blocks(p, at))
-    why = ("the chat's policy asks a moderator to confirm every block" if mode == "propose" else
-           "not every counted violation is certain or confirmed by a moderator")
-    reviews.open_item(p, fx, rid, "block", at, at + policy.review_window,
-                      {"strikes": len(p.strikes), "suggested": ["block"], "urgent": False,
-                       "grounds": block_grounds(p), "until": iso(until),
-                       "explanation": f"{len(p.strikes)} counted violations (more than three, 000 §4.5): "
-                                      f"a block until {until:%d.%m.%Y} is proposed; {why}"},
-                      grounds=[s["message_id"] for s in p.strikes], reason=why)
-    return fx
-
-
-def block_grounds(p: Participant) -> list[dict]:
-    return [{"message_id": s["message_id"], "category": c, "rule": r}
-            | ({"confirmed_by": s["confirmed_by"]} if s.get("confirmed_by") else {})
-            for s in p.strikes for c, r in zip(s["categories"], s["rules"])]
-
-
-def _recent_blocks(p: Participant, at: datetime) -> int:
-    return len([b for b in p.past_blocks if parse_time(b) > at - timedelta(days=365)])
-
-
-def start_block(p: Participant, at: datetime, cause: str, policy: Policy, confirmed_by: str | None = None) -> Decision:
-    """Block for 7/14/30 days by history, citing every counted violation."""
-    until = at + policy.block_length(_recent_blocks(p, at))
-    decision = Decision(stable_id("bl", p.chat_id, p.user_id, cause), p.chat_id, p.user_id, "block", iso(at),
-                        message_id=cause if not cause.startswith(("rv-", "bp-")) else None,
-                        until=iso(until), strikes=len(p.strikes), grounds=block_grounds(p),
-                        reason=f"{len(p.strikes)} нарушения правил чата (более трёх раз), "
-                               f"блокировка на {(until - at).days} дн. (правила 000 §4.5, 003 §4.5)"
-                               + (f"; подтвердил модератор {confirmed_by}" if confirmed_by else ""))
-    p.block = {"decision_id": decision.decision_id, "since": iso(at), "until": iso(until),
-               "grounds": [s["message_id"] for s in p.strikes], "manual": False, "said": []}
-    p.past_blocks.append(iso(at))
-    p.strikes = []                           # the block used them up; the next one needs four new
-    p.add_timer(until, "unblock", decision.decision_id)
-    return decision
-
-
 def flag(msg: Message, found, policy: Policy, strikes: int, decisions: list[Decision]) -> dict:
     """What a moderator needs to see of what dozor did alone; personal data stays masked."""
-    severity = max((v.severity for v in found), key=lambda s: _SEVERITY.get(s, 1))
     return {"flag_id": stable_id("fl", msg.chat_id, msg.message_id), "kind": "finding",
             "chat_id": msg.chat_id, "user_id": msg.sender_id, "message_id": msg.message_id,
-            "sent_at": iso(msg.sent_at), "categories": [v.category for v in found], "severity": severity,
+            "sent_at": iso(msg.sent_at), "categories": [v.category for v in found], "severity": _worst(found),
             "certainty": surest(v.certainty for v in found),
             "urgent": any(v.urgent or policy.categories[v.category].urgent for v in found), "strikes": strikes,
-            "evidence": [e.to_dict() | {"category": v.category, "certainty": v.certainty}
-                         for v in found for e in v.evidence],
+            "evidence": _evidence(found),
             "decisions": [d.action for d in decisions], "suggested": [],
             "explanation": "; ".join(v.explanation for v in found)}
+
+
+def _worst(found) -> str:
+    return max((v.severity for v in found), key=lambda s: SEVERITY_RANK.get(s, 1))
+
+
+def _evidence(found) -> list[dict]:
+    """What a moderator is shown, word by word: personal data only ever masked (the detectors' own)."""
+    return [e.to_dict() | {"category": v.category, "certainty": v.certainty} for v in found for e in v.evidence]
 
 
 def _reason(found) -> str:

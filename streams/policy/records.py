@@ -80,6 +80,7 @@ class Participant:
     member: str | None = None         # "joined" | "seen" (writing there) | "left"
     pupils: list[str] = field(default_factory=list)       # a parent's children they are in the chat for
     chat_kind: str | None = None      # the chat's kind, as its messages say (parents, staff…)
+    chat_zone: str | None = None      # the chat's time zone, as its messages say: what notices are dated in
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -18,12 +18,13 @@ a chat for this pupil: what a pupil's record needs to find their parents when th
 """
 from __future__ import annotations
 
+from filters.model import ROLES, STAFF
+
 from .. import topics
 from .records import Decision, Effects, require, stable_id
 
 KINDS = ("join", "leave", "seen", "left_school", "link")
-EMPLOYEES = ("teacher", "admin", "employee")
-ROLES = ("student", "parent", "teacher", "admin")
+EMPLOYEES = STAFF + ("employee",)      # «employee»: what a gateway may say of other staff
 
 
 class RosterError(ValueError):
@@ -103,7 +104,7 @@ def _left_school(member: dict, event: dict, fx: Effects) -> None:
     elif event.get("with_pupil"):
         pupil = event["with_pupil"]
         for chat, info in sorted(member["chats"].items()):
-            if info.get("role") in ("teacher", "admin"):
+            if info.get("role") in STAFF:
                 continue          # there as staff, not as anyone's parent
             pupils = info.get("pupils") or []
             if pupil in pupils:
@@ -131,3 +132,9 @@ def _remove(member: dict, event: dict, chat: str, why: str, fx: Effects) -> None
 def _membership(event: dict, kind: str, chat: str, **extra) -> dict:
     return {"event_id": event["event_id"], "kind": kind, "chat_id": chat, "user_id": event["user_id"],
             "at": event["at"], **{k: v for k, v in extra.items() if v is not None}}
+
+
+def seen(user: str, chat: str, at: str) -> dict:
+    """The roster event a worker sends when someone writes in a chat the roster does not know them in."""
+    # one id per time seen: someone who left and writes again is announced again
+    return {"event_id": f"seen:{chat}:{user}:{at}", "kind": "seen", "user_id": user, "chat_id": chat, "at": at}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from . import reviews
-from .commands import unblock
+from .blocks import unblock
 from .records import Decision, Effects, Participant, iso, parse_time, stable_id
 
 

@@ -74,3 +74,28 @@ def test_the_explanation_names_the_word_the_shape_and_the_entry():
     assert "«Корова»" in v.explanation and "insult/aimed.txt:" in v.explanation
     assert "said to someone" in v.explanation
     assert v.to_dict()["evidence"][0]["source"].startswith("insult/aimed.txt:")
+
+
+HOW_SURE = [
+    # (what the case shows, text, category, certainty; None: no finding at all)
+    ("a strong insult with «ты»", "ты дебил", "insult", "certain"),
+    ("a strong insult addressed at the end", "Отстань, придурок", "insult", "certain"),
+    ("«не будь …»", "Лена, не будь дурой", "insult", "certain"),
+    ("a strong insult said of nobody in particular", "там одни дебилы работают", "insult", "likely"),
+    ("a word that insults only when aimed", "Корова, верни тетрадь", "insult", "likely"),
+    ("a parent of herself", "я дура, перепутала время собрания", "insult", None),
+    ("a parent of himself, apologising", "Я такой дебил, прошу прощения", "insult", None),
+    ("«я» beside someone else addressed", "я думаю, ты дебил", "insult", "certain"),
+    ("obscene: no other reading", "какого х*я опять перенесли", "profanity", "certain"),
+    ("a form that is also a branch", "ворона сидит на суку", "profanity", "likely"),
+    ("a form the maintainers vouched for", "вот суки", "profanity", "certain"),
+    ("a slur with no innocent sense", "черномазым тут не место", "hate", "certain"),
+    ("a slur that is also a tuft of hair", "у него хохол на макушке", "hate", "likely"),
+    ("a threat: a person decides", "я тебя зарежу", "threat", "likely"),
+]
+
+
+@pytest.mark.parametrize("name,text,category,certainty", HOW_SURE, ids=[c[0] for c in HOW_SURE])
+def test_how_sure_each_finding_is(name, text, category, certainty):
+    found = {v.category: v for v in check(message(text)).violations}
+    assert (found[category].certainty if category in found else None) == certainty

@@ -8,7 +8,7 @@ import pytest
 
 from filters import check
 from filters.detectors.base import Doc
-from filters.detectors.lexicon import shared_matcher
+from filters.ruleset import default
 from filters.lexicon.index import build
 from filters.matcher import Matcher
 from tests.conftest import message
@@ -163,7 +163,7 @@ def test_a_phrase_verb_keeps_its_shape(name, text, caught):
 
 
 def test_a_clean_message_is_one_pass_and_cues_only_what_speech_needs():
-    matcher = shared_matcher()
+    matcher = default().matcher
     # a parent's ordinary line, children and all: nothing to look at twice
     assert matcher.scan("сын заболел, дочь завтра придёт на выпускной") == []
     # a word of saying is a cue (category speech), never a violation of its own
@@ -191,5 +191,5 @@ def test_speech_is_read_once_per_message():
     from filters import speech
 
     doc = Doc(message("сына на перемене обозвали тупицей"))
-    matcher = shared_matcher()
+    matcher = default().matcher
     assert speech.view(doc, matcher) is speech.view(doc, matcher)

@@ -8,9 +8,10 @@ from filters.lexicon import checks
 from filters.lexicon.format import LexiconError, parse
 from filters.lexicon.index import build
 from filters.paths import lexicon_root
+from filters.ruleset import default
 
 CATEGORIES = sorted(p.name for p in lexicon_root().iterdir() if p.is_dir() and not p.name.startswith("_"))
-RESULTS = [r for c in CATEGORIES for r in checks.run_examples(c)]
+RESULTS = [r for c in CATEGORIES for r in checks.run_examples(c, default())]
 
 
 @pytest.mark.parametrize("result", RESULTS, ids=[r.id for r in RESULTS])

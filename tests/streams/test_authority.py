@@ -196,3 +196,12 @@ def test_an_objection_counts_only_from_a_current_member(name, by, counts):
     if not counts:
         [refused] = [f for f in r.flagged("command_refused") if f["command_id"] == "o1"]
         assert refused["urgent"] is True      # someone tried to keep a participant blocked
+
+
+def test_the_objection_deadline_is_on_the_chats_clock_whatever_the_command_was_stamped_with():
+    ekb = {"kind": "parents", "timezone": "Asia/Yekaterinburg"}
+    r = Run([staff()] + [msg(f"m{i}", SWEARS[i], minutes=i, ctx=ekb) for i in range(4)]
+            + [msg("s1", "Простите меня все", minutes=6, ctx=ekb),
+               cmd("r1", "unblock_request", minutes=10, apology_message_id="s1") | {"at": "2026-11-18T05:10:00Z"}])
+    # 05:10 UTC + 24 h = 10:10 next day in Yekaterinburg (+05), not 05:10
+    assert "до 19.11 10:10" in r.actions("notice")[0]["text"]

@@ -2,14 +2,13 @@
 cut short is delivered again. Nothing of an uncommitted batch may leak into the stored state, and
 its redelivery must decide exactly as the first delivery did."""
 import json
-from datetime import timedelta
 
 import pytest
 
 from filters import Message
 from streams import dispatch, topics
 from streams.policy import Engine, commit
-from tests.streams.scenario import T0, Run, at, cmd, join, msg, staff
+from tests.streams.scenario import Run, at, cmd, join, msg, staff
 
 
 def stored(engine, key="c1|u1"):

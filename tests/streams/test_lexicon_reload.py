@@ -136,7 +136,7 @@ def test_add_a_word_lint_test_diff_and_the_running_service_applies_it(service):
     test = service.dozor("lexicon", "test")
     assert "FAIL" not in test.stdout
     diff = service.dozor("lexicon", "diff")
-    assert "«ну ты и чмоня»: clean → insult" in diff.stdout
+    assert "«ну ты и чмоня»: clean → insult (certain)" in diff.stdout
 
     # the edit is already saved, so the service may be applying it while messages flow
     flowing, sent, stop = f"c-{uuid.uuid4().hex[:6]}", [], threading.Event()

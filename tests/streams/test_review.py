@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from filters import check
 from filters.model import Evidence, Verdict, Violation
 from streams.policy import Engine
 from streams.policy.config import load
