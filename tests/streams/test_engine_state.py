@@ -11,6 +11,10 @@ from streams.policy import Engine, commit
 from tests.streams.scenario import Run, at, cmd, join, msg, staff
 
 
+BLOCKED = [staff()] + [msg(f"m{i}", f"какого х*я {i}", minutes=i) for i in range(4)]
+FOUR_IN_A_PROPOSING_CHAT = [msg(f"m{i}", f"какого х*я {i}", minutes=i, ctx={"kind": "subject"}) for i in range(4)]
+
+
 def stored(engine, key="c1|u1"):
     return json.loads(json.dumps(engine.participants.get(key)))
 
@@ -34,21 +38,51 @@ WORKING_COPIES = [
     ("a pardon", [staff(), msg("m1", "х*й")], cmd("p1", "pardon", minutes=5, message_id="m1")),
     ("a confirmation of a hidden address", [staff(), msg("m1", "Живём на улица Ленина, дом 5, кв. 12")],
      cmd("c1", "confirm", minutes=5, message_id="m1")),
+    ("a dismissal", [staff(), msg("m1", "Корова, верни тетрадь")], cmd("d1", "dismiss", minutes=5, message_id="m1")),
+    ("an unblock request", BLOCKED + [msg("s1", "Простите меня все", minutes=20)],
+     cmd("r1", "unblock_request", minutes=25, apology_message_id="s1")),
+    ("an objection", BLOCKED + [msg("s1", "Простите меня все", minutes=20), msg("u5", "Добрый день", user="u5"),
+                                cmd("r1", "unblock_request", minutes=25, apology_message_id="s1")],
+     cmd("o1", "objection", minutes=26, by="u5")),
+    ("a manual block", [staff()] + FOUR_IN_A_PROPOSING_CHAT, cmd("b1", "block", minutes=30)),
 ]
 
 
 @pytest.mark.parametrize("name,before,event", WORKING_COPIES, ids=[c[0] for c in WORKING_COPIES])
 def test_an_uncommitted_event_never_changes_the_stored_record(name, before, event):
-    engine = Engine()
+    from streams.policy.config import load
+
+    engine = Engine(policy=load(chat_blocks={"subject": "propose"}))
     Run(before, engine=engine)
     snapshot = stored(engine)
     engine.defer = True
     fx = dispatch.apply(engine, topics.COMMANDS, event)
-    assert fx.decisions or fx.flags
+    assert fx.writes and not [f for f in fx.flags if f["kind"] == "command_refused"]
     assert stored(engine) == snapshot                  # only the commit may change it
     engine.settle()
     twice = dispatch.apply(engine, topics.COMMANDS, event)
     assert [d.to_dict() for d in twice.decisions] == [d.to_dict() for d in fx.decisions]
+    assert [f for f in twice.flags if f["kind"] != "command_refused"] == \
+        [f for f in fx.flags if f["kind"] != "command_refused"]
+
+
+UNCOMMITTED_MESSAGES = [
+    ("a blocked participant's words", BLOCKED, msg("s1", "Простите меня все", minutes=20)),
+    ("a likely finding", [staff()], msg("k1", "Корова, верни тетрадь")),
+    ("a fourth strike in a proposing chat", FOUR_IN_A_PROPOSING_CHAT[:3], FOUR_IN_A_PROPOSING_CHAT[3]),
+]
+
+
+@pytest.mark.parametrize("name,before,event", UNCOMMITTED_MESSAGES, ids=[c[0] for c in UNCOMMITTED_MESSAGES])
+def test_an_uncommitted_message_never_changes_the_stored_record(name, before, event):
+    from streams.policy.config import load
+
+    engine = Engine(policy=load(chat_blocks={"subject": "propose"}))
+    Run(before, engine=engine)
+    snapshot = stored(engine)
+    engine.defer = True
+    dispatch.apply(engine, topics.MESSAGES, event)
+    assert stored(engine) == snapshot
 
 
 def test_dismissing_one_finding_never_apologises_for_a_deletion_another_one_caused():
