@@ -84,17 +84,28 @@ class Message:
                    chat=_parse_chat(data.get("chat")), raw=data, **ids)
 
 
-def _parse_time(value: Any) -> datetime:
+def parse_moment(value: Any) -> datetime:
+    """An ISO 8601 time with its UTC offset (`Z` too); ValueError saying what to write otherwise:
+    a time without an offset cannot be compared with the others (one place for every input)."""
     if not isinstance(value, str):
-        raise MessageError(f"field 'sent_at' is required: an ISO 8601 time with offset, "
-                           f"e.g. 2026-11-18T21:30:00+05:00 (got {value!r})")
+        raise ValueError(f"expected an ISO 8601 time with offset, e.g. 2026-11-18T21:30:00+05:00 (got {value!r})")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise MessageError(f"field 'sent_at' is not an ISO 8601 time: {value!r}") from None
+        raise ValueError(f"{value!r} is not an ISO 8601 time such as 2026-11-18T21:30:00+05:00") from None
     if moment.tzinfo is None:
-        raise MessageError(f"field 'sent_at' has no UTC offset: {value!r}; add +03:00 or Z")
+        raise ValueError(f"{value!r} has no UTC offset: add +03:00 or Z")
     return moment
+
+
+def _parse_time(value: Any) -> datetime:
+    if value is None:
+        raise MessageError("field 'sent_at' is required: an ISO 8601 time with offset, "
+                           "e.g. 2026-11-18T21:30:00+05:00")
+    try:
+        return parse_moment(value)
+    except ValueError as err:
+        raise MessageError(f"field 'sent_at': {err}") from None
 
 
 def _parse_attachments(value: Any) -> tuple[dict, ...]:

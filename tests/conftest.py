@@ -14,6 +14,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture
+def use_registry(tmp_path, monkeypatch):
+    """use_registry(toml): the chat registry (DOZOR_CHATS) for this test only."""
+    from filters import registry
+
+    def use(text: str) -> None:
+        path = tmp_path / "chats.toml"
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv("DOZOR_CHATS", str(path))
+        registry.load.cache_clear()
+
+    yield use
+    monkeypatch.delenv("DOZOR_CHATS", raising=False)
+    registry.load.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def profanity():
     from filters.ruleset import default

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from filters.model import parse_moment
+
 
 def stable_id(prefix: str, *parts: str) -> str:
     """A decision's id from its cause: the same cause always gives the same id."""
@@ -35,18 +37,7 @@ def iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def parse_time(text) -> datetime:
-    """An ISO 8601 time with its UTC offset; ValueError saying what to write otherwise (a time
-    without an offset cannot be compared with the others, and would crash the engine)."""
-    if not isinstance(text, str):
-        raise ValueError(f"expected an ISO 8601 time with offset such as 2026-11-18T21:30:00+05:00, got {text!r}")
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 time such as 2026-11-18T21:30:00+05:00") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset: add +03:00 or Z")
-    return moment
+parse_time = parse_moment      # the engine reads every time the way a message's sent_at is read
 
 
 @dataclass

@@ -148,13 +148,8 @@ emails = ["klass5b.31@yandex.ru"]
 
 
 @pytest.fixture
-def school(tmp_path, monkeypatch):
-    path = tmp_path / "chats.toml"
-    path.write_text(REGISTRY, encoding="utf-8")
-    monkeypatch.setenv("DOZOR_CHATS", str(path))
-    registry.load.cache_clear()
-    yield
-    registry.load.cache_clear()
+def school(use_registry):
+    use_registry(REGISTRY)
 
 
 SCHOOL = [  # (name, chat, text, category flagged or None)

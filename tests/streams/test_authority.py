@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 
-from filters import registry
 from streams.policy import Engine
 from streams.policy.config import load
 from tests.streams.scenario import T0, Run, at, cmd, join, msg, staff
@@ -22,13 +21,8 @@ moderators = ["t-named"]
 
 
 @pytest.fixture(autouse=True)
-def chat_registry(tmp_path, monkeypatch):
-    path = tmp_path / "chats.toml"
-    path.write_text(REGISTRY, encoding="utf-8")
-    monkeypatch.setenv("DOZOR_CHATS", str(path))
-    registry.load.cache_clear()
-    yield
-    registry.load.cache_clear()
+def chat_registry(use_registry):
+    use_registry(REGISTRY)
 
 
 def four_strikes():

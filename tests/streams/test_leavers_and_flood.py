@@ -1,18 +1,12 @@
 """Who leaves with a pupil (000 §4.8) and what is flood over time (003 §5.3): content, not kind."""
 import pytest
 
-from filters import registry
 from tests.streams.scenario import Run, at, cmd, join, msg, staff
 
 
 @pytest.fixture(autouse=True)
-def chat_registry(tmp_path, monkeypatch):
-    path = tmp_path / "chats.toml"
-    path.write_text('[defaults]\nmoderators = ["t-named"]\n', encoding="utf-8")
-    monkeypatch.setenv("DOZOR_CHATS", str(path))
-    registry.load.cache_clear()
-    yield
-    registry.load.cache_clear()
+def chat_registry(use_registry):
+    use_registry('[defaults]\nmoderators = ["t-named"]\n')
 
 
 def left_school(user, role="student", minutes=0, **extra):
