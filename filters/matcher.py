@@ -19,25 +19,30 @@ A speech cue («угрожают», «закопать»: filters/lexicon/index.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
-from . import morph
+from . import budget, morph
 from .lexicon.format import Entry
 from .lexicon.index import Index
-from .normalise import fold, readings
+from .normalise import fold, readings, unchanged
 from .normalise.charmaps import load as load_charmap, load_words
 from .normalise.scripts import ONLY_CYRILLIC, is_latin
-from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Token
+from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Spans, Token
 
 _SPLIT = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _PIECE = regex.compile(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _REAL_MASKS = set(MASK_CHARS)
+_RUNS = regex.compile(rf"([{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)|([^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)")
 _GAP = regex.compile(r"[\s.\-_*]{1,3}")   # «х у й», «х. у. й»; a comma ends a word
 MAX_JOIN = 8            # «п и з д е ц»: up to eight pieces joined
 CYRILLIC_LETTERS = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_LETTERS = frozenset(CYRILLIC_LETTERS)
 
 
 def _phrase_end(words: list[str], i: int, forms: tuple[frozenset[str], ...]) -> int | None:
@@ -54,6 +59,91 @@ def _phrase_end(words: list[str], i: int, forms: tuple[frozenset[str], ...]) -> 
         else:
             return None
     return at
+
+
+ROOTS_AT_ONCE_TIMEOUT = 0.05      # s; past it, every root is asked alone (and timed alone)
+HEAD = 8          # a mask this close to a word's start is searched for by the length of its head
+# what would make a root mean something else inside an alternation: references to groups by
+# number or name, conditionals, recursion
+_REFERS = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?\(|\(\?&|\(\?R|\(\?[0-9+-]")
+
+
+def _any_root(index: Index) -> regex.Pattern | None:
+    """All the index's roots as one alternation: it finds a match exactly when one of them does
+    (each in a group of its own, none referring to a group, all with the default flags), so a
+    miss means root_match would find nothing. None when a root cannot be put there."""
+    patterns = [p for p, _ in index.roots]
+    if not patterns:
+        return None
+    plain = regex.compile("").flags
+    if any(p.flags != plain or _REFERS.search(p.pattern) for p in patterns):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except (regex.error, OverflowError, RecursionError):
+        return None
+
+
+def _lines_alike(source: str) -> bool:
+    """Does the root `source` match a word standing alone exactly when it matches that word as
+    a line of a text (under MULTILINE, lines apart by "\\n")? True only for what is read the
+    same at a line's edges as at a string's: letters, classes, groups, alternation, counted
+    and plain repeats (not possessive), ^ and $, and lookarounds that cannot read a "\\n";
+    anything else (an escape, a dot, a flag, an atomic group) says no, and costs nothing but
+    the speed this buys."""
+    if "\\" in source or "\n" in source or any(q in source for q in ("*+", "++", "?+", "}+", "(*")):
+        return False
+    looks: list[bool] = []          # for each open group: is it (or one around it) a lookaround
+    k, n = 0, len(source)
+    while k < n:
+        c = source[k]
+        if c == "[":
+            end = source.find("]", k + 2)        # «[]…]» and «[^]…]» are not written in roots
+            if end < 0 or "[" in source[k + 1:end]:
+                return False      # a nested set (regex's V1 syntax)
+            if any(looks) and not all(ch.isalnum() or ch == "-" for ch in source[k + 1:end]):
+                return False      # inside a lookaround a class must not take a "\n" («[^а]», «[ -я]»)
+            k = end + 1
+            continue
+        if c == "(":
+            if source.startswith("(?", k):
+                kind = next((t for t in ("(?:", "(?=", "(?!", "(?<=", "(?<!") if source.startswith(t, k)), None)
+                if kind is None:
+                    return False
+                looks.append(kind != "(?:" or any(looks))
+                k += len(kind)
+                continue
+            looks.append(any(looks))
+        elif c == ")":
+            if not looks:
+                return False
+            looks.pop()
+        elif c == "." or not (c.isalnum() or c in "^$|?*+{},"):
+            return False
+        k += 1
+    return not looks
+
+
+def _fits(form: str, parts: list[tuple[str, int]]) -> bool:
+    """Does `form` read as the masked word `parts` (literals, and gaps of 1..n Cyrillic letters)?
+    What `regex.fullmatch` of the wildcard would say, by the set of places each part can end at:
+    at most len(form) places, so a long mask is linear in the form, never a backtracking search."""
+    at = {0}
+    size = len(form)
+    for literal, gap in parts:
+        if gap:
+            nxt = set()
+            for p in at:
+                for k in range(p, min(size, p + gap)):
+                    if form[k] not in _LETTERS:
+                        break
+                    nxt.add(k + 1)
+            at = nxt
+        else:
+            at = {p + len(literal) for p in at if form.startswith(literal, p)}
+        if not at:
+            return False
+    return size in at
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +188,98 @@ class Matcher:
         self.cache_size = cache_size
         self._tokens: dict[str, _Token] = {}
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
+        self._any_root = _any_root(index)
+        self._roots: dict[str, tuple[Entry, ...]] = {}
+        # the same, for many words at once, one a line (see _maybe_rooted); None when a root
+        # could read a line's edge otherwise than a word's
+        self._roots_by_line = (regex.compile("(?m)" + self._any_root.pattern)
+                               if self._any_root is not None and all(_lines_alike(p.pattern) for p, _ in index.roots)
+                               else None)
+        # no root looks behind: a match that starts after a word's mask reads nothing of it
+        self._looks_ahead_only = self._roots_by_line is not None and not any(
+            "(?<" in p.pattern for p, _ in index.roots)
+        self._by_head: dict[int, regex.Pattern] = {}
+        # the forms by first letter and length: a masked word's length range picks a few of them
+        self._by_size: dict[tuple[str, int], list[str]] = {}
+        for first, group in index.by_first.items():
+            for form in group:
+                self._by_size.setdefault((first, len(form)), []).append(form)
+        self._longest = max((len(f) for f in index.forms), default=0)
+        # signs no reading changes or drops (ASCII digits and marks that stand for no letter) and no
+        # form holds: a word with one is no form, and no root reads it (roots read Cyrillic only)
+        signs = set(load_charmap("leet")) | set(load_charmap("homoglyphs")) | set(load_charmap("translit"))
+        held = {c for form in index.forms for c in form}
+        # («<», «=», «>» left out: a combining overlay would compose them into another sign)
+        self._sticky = frozenset(chr(c) for c in range(128) if not chr(c).isalpha() and chr(c) not in "<=>"
+                                 and chr(c) not in signs and chr(c) not in held)
+
+    def _maybe_rooted(self, words: list[str], at: int) -> Iterator[int]:
+        """The indices of `words`, in order, that a root may match; no other one matches any.
+        `words` differ in the letter at `at` only (a mask's 32 readings).
+
+        All of them are searched at once, one a line: the leftmost match tells the first word a
+        root may match (a word before it would have had a match further left), and the search
+        goes on from the line after it. When no root looks behind, only matches that start at
+        or before `at` can tell the words apart (one that starts later reads none of the
+        letter, so the first word says for all), and only those starts are tried: a fraction
+        of the work. Every index when it cannot say."""
+        if self._roots_by_line is None or any("\n" in w for w in words):
+            yield from range(len(words))
+            return
+        pattern = self._roots_by_line
+        if self._looks_ahead_only and at <= HEAD:
+            try:
+                later = pattern.search(words[0], at + 1, timeout=ROOTS_AT_ONCE_TIMEOUT)
+            except TimeoutError:
+                later = True
+            if later:
+                yield from range(len(words))
+                return
+            pattern = self._by_head.get(at)
+            if pattern is None:
+                # a match starting within the first `at` + 1 letters of a line, nowhere else; the
+                # line's "\n" first, which the engine finds fast (every line has one before it)
+                pattern = self._by_head[at] = regex.compile(
+                    f"(?m)\n[^\n]{{0,{at}}}(?:{self._any_root.pattern})")
+        lead = "\n" if pattern is not self._roots_by_line else ""
+        text = lead + "\n".join(words)
+        # where each line starts (for the pattern that reads the "\n" before it: that "\n")
+        starts = list(accumulate((len(w) + 1 for w in words[:-1]), initial=0))
+        n = 0
+        while n < len(words):
+            try:
+                m = pattern.search(text, starts[n], timeout=ROOTS_AT_ONCE_TIMEOUT)
+            except TimeoutError:
+                yield from range(n, len(words))
+                return
+            if m is None:
+                return
+            # a match starting at a line's "\n" may be an empty one at the end of that line's word
+            # (with `lead`, the match starts at the "\n" before its line, which is the line's start)
+            n = bisect_right(starts, m.start()) - 1
+            yield n
+            n += 1
+
+    def _root_match(self, word: str, prefilter: bool = True) -> tuple[Entry, ...]:
+        """`index.root_match`, asked only when one search of every root at once finds something:
+        a masked word tries 32 letters, and 30 searches each (under a timeout) cost about 80 µs.
+        `prefilter=False`: that search was made already (_maybe_rooted). Kept per word: the
+        readings of a masked word's letters come back to the same words («хх*й» → «хй»)."""
+        got = self._roots.get(word)
+        if got is None:
+            if len(self._roots) >= self.cache_size:
+                self._roots.clear()
+            got = self._roots[word] = self._search_roots(word, prefilter)
+        return got
+
+    def _search_roots(self, word: str, prefilter: bool) -> tuple[Entry, ...]:
+        if prefilter and self._any_root is not None:
+            try:
+                if self._any_root.search(word, timeout=ROOTS_AT_ONCE_TIMEOUT) is None:
+                    return ()
+            except TimeoutError:
+                pass              # a root that backtracks: root_match judges each one under its own limit
+        return self.index.root_match(word)
 
     # ------------------------------------------------------------------ text
     def _words(self, text: str, infos: list[_Token], spaced: list) -> list[Hit]:
@@ -145,13 +327,15 @@ class Matcher:
                 spans = [(offsets[i][0], offsets[end][1], entry, " ".join(folded[i:end + 1]))
                          for i, end, entry in found]
                 hits += [Hit(a, b, text[a:b], norm, e) for a, b, e, norm in spans if e is not None]
-                safe = [(a, b) for a, b, e, _ in spans if e is None]
-                hits = [h for h in hits if not any(a <= h.start and h.end <= b for a, b in safe)]
+                safe = Spans((a, b) for a, b, e, _ in spans if e is None)
+                if safe:
+                    hits = [h for h in hits if not safe.covers(h.start, h.end)]
         return hits
 
     def token(self, raw: str) -> _Token:
         info = self._tokens.get(raw)
         if info is None:
+            budget.check()        # a new word costs µs to ms; a message of thousands is timed
             if len(self._tokens) >= self.cache_size:
                 self._tokens.clear()      # a bounded cache; a chat's vocabulary refills it fast
             info = self._tokens[raw] = self._judge_token(raw)
@@ -241,34 +425,66 @@ class Matcher:
         stripped = word.strip("".join(_REAL_MASKS) + SEPARATOR_CHARS)
         if word.startswith(tuple(_REAL_MASKS)) or not stripped:
             return None       # «*важно*»: stars around a word are emphasis, not a mask
-        parts, masks, expected = [], 0, letters
-        for m in regex.finditer(rf"([{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)|([^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)", word):
+        # the word as a wildcard: literal pieces (look-alikes read as letters) and gaps of 1..n+1
+        # letters; matched by hand, not by a regex compiled per token (a message of distinct
+        # masked words compiled one each: 0.4 s for 4,096 characters)
+        parts: list[tuple[str, int]] = []       # (literal, 0) or ("", the gap's longest size)
+        masks, expected, short, long = 0, letters, 0, 0
+        for m in _RUNS.finditer(word):
             if m.group(1):
                 n = len(m.group(1))
                 masks += n
                 # «пи**ец»: a star a letter; «С..ка», «е..ный»: a run of dots is a gap of any size
                 expected += 1 if set(m.group(1)) <= set(".…") else n
-                parts.append(f"[{CYRILLIC_LETTERS}]{{1,{n + 1}}}")
+                parts.append(("", n + 1))
+                short, long = short + 1, long + n + 1
             else:
-                parts.append(regex.escape("".join(self.letter_map.get(c, c) for c in m.group(2))))
+                literal = "".join(self.letter_map.get(c, c) for c in m.group(2))
+                parts.append((literal, 0))
+                short, long = short + len(literal), long + len(literal)
         if masks > letters:
             return None
-        pattern = regex.compile("".join(parts))
         first = self.letter_map.get(word[0], word[0])
-        fits = [form for form in self.index.by_first.get(first, ()) if pattern.fullmatch(form)]
+        head, tail = parts[0][0], parts[-1][0]      # every form that fits starts (and ends) so
+        fits = [form for size in range(short, min(long, self._longest) + 1)
+                for form in self._by_size.get((first, size), ())
+                if form.startswith(head) and form.endswith(tail) and _fits(form, parts)]
         if fits:      # the closest length wins: «С..ка» is «сука» before «сучка»
             form = min(fits, key=lambda f: (abs(len(f) - expected), f))
             return _Judgement(self.index.forms[form], form, False)
         if masks == 1 and has_real_mask:                  # «ох*еть»: a derivation, not in the table
             head, tail = _SPLIT.split(word, maxsplit=1)
-            for letter in CYRILLIC_LETTERS:
-                j = self.judge_word(head + letter + tail)
-                if j.entries:
-                    return j
+            if self._sticky.intersection(head + tail):
+                return None   # «х*й123»: no reading of any letter there can be a word of the lexicon
+            words = [head + letter + tail for letter in CYRILLIC_LETTERS]
+            maybe = self._maybe_rooted(words, len(head))     # the others no root matches: not asked again
+            forms, is_safe, rooted = self.index.forms, self.index.is_safe, next(maybe, len(words))
+            # unchanged(head + letter + tail), asked of the head and tail once: each letter only
+            # adds a letter twice in a row when it is the one beside it
+            plain = all(not part or unchanged(part) for part in (head, tail))
+            beside = (head[-1:], tail[:1])
+            for n, candidate in enumerate(words):
+                if n == rooted:
+                    j = self._judge_word(candidate, rooted=True)
+                    if j.entries:
+                        return j
+                    rooted = next(maybe, len(words))
+                elif plain and CYRILLIC_LETTERS[n] not in beside and unchanged(CYRILLIC_LETTERS[n]):
+                    # its only reading is itself and no root matches it: only a form can be it
+                    # (what _judge_word would say, without asking the dictionary and the readings)
+                    entries = forms.get(candidate)
+                    if entries and not is_safe(candidate):
+                        return _Judgement(entries, candidate, True)
+                else:
+                    j = self._judge_word(candidate, rootless=True)
+                    if j.entries:
+                        return j
         return None
 
     # ------------------------------------------------------------------ words
-    def _judge_word(self, word: str) -> _Judgement:
+    def _judge_word(self, word: str, rootless: bool = False, rooted: bool = False) -> _Judgement:
+        """`rootless`: known to match no root itself (its other readings are still asked);
+        `rooted`: known to be worth asking the roots (no search of all of them first)."""
         index = self.index
         if index.is_safe(word):
             return _MISS_KNOWN
@@ -278,19 +494,28 @@ class Matcher:
         plain = ONLY_CYRILLIC.fullmatch(word) is not None
         if plain and morph.is_known(word):
             return _MISS_KNOWN
-        latin = is_latin(word)
+        latin = not plain and is_latin(word)
         if latin and word in self.latin_safe:
             return _MISS_KNOWN
         if not plain and not latin and not any(c.isalpha() for c in word):
             return _MISS
         for reading in readings(word):
+            budget.check()        # each reading asks every root: a long word's dozens are timed
+            if reading == word:
+                # not safe, not a form: asked above; only the roots are left to ask (a masked word
+                # asks this of 32 letters, so the questions asked twice showed)
+                if plain and not rootless:
+                    entries = self._root_match(reading, prefilter=not rooted)
+                    if entries:
+                        return _Judgement(entries, reading, False)
+                continue
             if index.is_safe(reading):
                 continue
             entries = index.forms.get(reading)
             if entries:
                 return _Judgement(entries, reading, False)
             if ONLY_CYRILLIC.fullmatch(reading) and (reading == word or not morph.is_known(reading)):
-                entries = index.root_match(reading)
+                entries = self._root_match(reading)
                 if entries:
                     return _Judgement(entries, reading, False)
         return _MISS

@@ -7,8 +7,11 @@ reason (shown in the verdict) or None.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import lru_cache
+
 from .normalise import fold
-from .tokens import Token
+from .tokens import Token, token_at
 
 SECOND_PERSON = frozenset("""ты вы тебя вас тебе вам тобой вами тобою сам сама сами твой твоя твое твои
 твоего твоей твоих твоим твоими твоему твою ваш ваша ваше ваши вашего вашей ваших вашим вашими
@@ -19,11 +22,8 @@ BE = frozenset("будь будьте".split())          # «не будь ду�
 DASHES = ("—", "–", " - ")
 
 
-def token_at(tokens: list[Token], start: int) -> int:
-    for i, t in enumerate(tokens):
-        if t.start <= start < t.end:
-            return i
-    return 0
+__all__ = ["token_at", "aimed", "quoted", "self_described", "mention", "surname", "near", "generalised",
+           "plural"]
 
 
 def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
@@ -32,11 +32,11 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     for word in near:
         if word in SECOND_PERSON:
             return f"aimed at someone («{word}» next to it)"
-    after = text[tokens[j].end:].lstrip()
-    if i == 0 and (not after or after[0] in ",!"):
+    after = _next_char(text, tokens[j].end)
+    if i == 0 and (not after or after in ",!"):
         return "said to someone (a form of address)"
     before = text[tokens[i - 1].end if i else 0:tokens[i].start]
-    if i and "," in before and (not after or after[0] in ".!?…"):
+    if i and "," in before and (not after or after in ".!?…"):
         return "said to someone (a form of address: «Отстань, придурок»)"
     if i and fold(tokens[i - 1].text) in BE:
         return "said to someone («не будь …»)"
@@ -47,12 +47,49 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     return None
 
 
+def _next_char(text: str, at: int) -> str:
+    """The first character from `at` on that is not white space, '' if none: what
+    `text[at:].lstrip()[:1]` says without copying the rest of the text for every hit."""
+    n = len(text)
+    while at < n and text[at].isspace():
+        at += 1
+    return text[at] if at < n else ""
+
+
+QUOTES = "«»\"„“"
+
+
+@lru_cache(maxsize=8)
+def _quote_marks(text: str) -> dict[str, list[int]]:
+    """Where each quotation mark stands in `text`, once per text (a few texts are in use at a
+    time: the message, its captions)."""
+    marks: dict[str, list[int]] = {}
+    for q in QUOTES:
+        places, k = [], text.find(q)
+        while k >= 0:
+            places.append(k)
+            k = text.find(q, k + 1)
+        marks[q] = places
+    return marks
+
+
 def quoted(text: str, start: int) -> bool:
     """Does `start` stand inside quotes: «…», „…“ or "…"? (English “…” are left out: copied
-    posts come wrapped in them, and the words inside are the poster's own.)"""
-    head = text[:start]
-    return (head.count("«") > head.count("»") or head.count('"') % 2 == 1
-            or head.count("„") > head.count("“"))
+    posts come wrapped in them, and the words inside are the poster's own.)
+    Counted by bisection in the marks' places: counting in `text[:start]` for every hit made a
+    long message of many hits quadratic."""
+    if len(text) <= 512:          # a chat message: counting is faster than finding places
+        head = text[:start]
+        return (head.count("«") > head.count("»") or head.count('"') % 2 == 1
+                or head.count("„") > head.count("“"))
+    if start < 0:
+        start = max(0, len(text) + start)     # as text[:start] reads a negative offset
+    marks = _quote_marks(text)
+
+    def before(q: str) -> int:
+        return bisect_left(marks[q], start)
+    return (before("«") > before("»") or before('"') % 2 == 1
+            or before("„") > before("“"))
 
 
 OTHERS_NEAR = SECOND_PERSON | frozenset("он она они его её ее их ему ей им".split())
@@ -74,8 +111,8 @@ def mention(text: str, start: int, end: int) -> str | None:
         return "inside quotes"
     word = text[start:end]
     if word[:1].isupper() and not word.isupper():
-        before = text[:start].rstrip()
-        if before and before[-1] not in ".!?…:\n" and not before.endswith(("—", "-", ",")):
+        before = _last_char(text, start)
+        if before and before not in ".!?…:\n" and before not in ("—", "-", ","):
             return "a name or title (capitalised mid-sentence)"
     if start > 1 and text[start - 1] == "-":
         word_start = start - 1
@@ -86,6 +123,15 @@ def mention(text: str, start: int, end: int) -> str | None:
     return None
 
 
+def _last_char(text: str, at: int) -> str:
+    """The last character before `at` that is not white space, '' if none: what
+    `text[:at].rstrip()[-1:]` says without copying the text before every hit."""
+    at = min(at, len(text)) if at >= 0 else max(0, len(text) + at)
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return text[at - 1] if at > 0 else ""
+
+
 def surname(text: str, start: int, end: int) -> str | None:
     """«Козлов, верни тетрадь», «Хохлов, зайди к завучу»: a pupil's surname, not «козлов»
     or «хохлов» (genitive plurals). Only a capitalised word the dictionary reads as a
@@ -93,11 +139,14 @@ def surname(text: str, start: int, end: int) -> str | None:
     word = text[start:end]
     if not word[:1].isupper() or word.isupper() or not word.isalpha():
         return None
-    from .morph import analyzer
+    return "a surname" if _surname(word) else None
 
-    if any("Surn" in p.tag and "sing" in p.tag for p in analyzer().parse(word)):
-        return "a surname"
-    return None
+
+@lru_cache(maxsize=20_000)
+def _surname(word: str) -> bool:
+    # cached: a message of one surname a thousand times asked the analyser a thousand times
+    from .morph import analyzer
+    return any("Surn" in p.tag and "sing" in p.tag for p in analyzer().parse(word))
 
 
 def near(tokens: list[Token], i: int, j: int, words: frozenset[str]) -> str | None:
@@ -114,6 +163,7 @@ def generalised(tokens: list[Token]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
 def plural(word: str) -> str | None:
     from .morph import analyzer
     parse = analyzer().parse(word)[0]

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from weakref import WeakKeyDictionary
 
 import regex
 
-from . import morph, shapes
+from . import budget, morph, shapes
 from .homonyms import PROPER
 from .lexicon.format import SPEECH, Entry
 from .lexicon.index import HARM, Index
@@ -46,6 +48,7 @@ SKIPPED = frozenset("все всё весь вся эти этот эта это
 PERSONAL = frozenset("он она они ты вы".split())
 OURS = frozenset("мой моя мое моё мои моего моей моих моему моим моими мою наш наша наше наши нашего нашей "
                  "наших нашему нашим нашими нашу".split())      # «наши дети», «мою дочь»: the sender's child
+SELF_OR_OURS = SELF | OURS
 VICTIMS = frozenset("его её ее их него неё нее них ему ей им нему ней ним".split())
 NEGATION = frozenset({"не"})
 PROHIBITION = frozenset("нельзя запрещено недопустимо".split())    # «дети, обижать друг друга нельзя»
@@ -104,7 +107,9 @@ def reports(doc, hits: list[Hit], category: str, matcher: Matcher,
         return []
     v = view(doc, matcher)
     out, seen = [], set(taken)      # `taken`: (start, end) of the words already found, not twice
+    harms = frozenset((h.start, h.end) for h in hits if h.entry.word_class == HARM)
     for h in cues:
+        budget.check()
         i, _ = v.span(h)
         if (h.start, h.end) in seen or v.negated(i) or v.prohibited(i) or v.subject(i, i):
             continue
@@ -123,7 +128,7 @@ def reports(doc, hits: list[Hit], category: str, matcher: Matcher,
             victim = child or (v.sender_victim(i) if category == "threat" else None)
             if victim is None or (v.own_voice(i) and not v.begun(i)):
                 continue          # «не обижаю я вашу дочку», «там принято бить детей»: nobody's report
-            if category == "insult" and v.threatened(h, hits, i):
+            if category == "insult" and v.threatened(h, harms, i):
                 continue          # «пообещал, что изобьёт»: a threat, reported as one
             what = "a threat" if category == "threat" else "bullying"
             why = f"reported: {what} against {'a child' if child else 'the sender'} («{victim}»)"
@@ -148,6 +153,23 @@ def finds(index: Index, entry: Entry, text: str) -> bool:
     return any(table.get(w) is entry for w in words)
 
 
+_STARTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _phrase_starts(matcher: Matcher) -> dict[str, list[tuple[str, int, tuple]]]:
+    """First word form → (class, number, forms) of every speech phrase it can start, once per
+    lexicon version: the message is read once for all phrases, not once per phrase."""
+    got = _STARTS.get(matcher)
+    if got is None:
+        got = {}
+        for cls, phrases in matcher.index.speech_phrases.items():
+            for number, (forms, _) in enumerate(phrases):
+                for form in forms[0]:
+                    got.setdefault(form, []).append((cls, number, forms))
+        _STARTS[matcher] = got
+    return got
+
+
 def view(doc, matcher: Matcher) -> "View":
     key = id(matcher)
     if key not in doc.speech:
@@ -163,16 +185,31 @@ class View:
     """One message as the speech rules read it: words, sentences, clauses, word classes.
 
     Made once per message, and only for one with a hit: what a rule asks about a word (its
-    classes, a phrase around it) is looked up when asked, so a long post costs little more."""
+    classes, a phrase around it) is looked up when asked, so a long post costs little more.
+    What a rule asks of a whole sentence or clause («is there a child in it?», «the first
+    "ты"») is answered once per sentence or clause and kept (`_once`): asked afresh for every
+    hit, a long message of many hits was quadratic in its length."""
 
     def __init__(self, text: str, tokens, matcher: Matcher):
         self.text, self.tokens, self.index = text, tokens, matcher.index
+        self.matcher = matcher
         self.words = [matcher.token(t.text).folded for t in tokens]     # folded once, by the scan
         self.starts = [t.start for t in tokens]
         self.sentence = self._numbered(_SENTENCE)
         self.clause = self._numbered(_CLAUSE)
         self._classes: list[frozenset[str] | None] = [None] * len(tokens)
         self._phrases: dict[str, list[tuple[int, int]]] | None = None
+        self._cover: dict[int, list[tuple[str, int]]] = {}     # word → (class, span number) over it
+        self._memo: dict = {}
+        self._reporters: list[int] | None = None
+        self._unopened: list[int] | None = None
+
+    def _once(self, key, compute):
+        """`compute()` the first time `key` is asked, the kept answer after."""
+        memo = self._memo
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     def _numbered(self, bounds: regex.Pattern) -> list[int]:
         """The number of the sentence (or clause) of every token: bounds between tokens counted."""
@@ -188,23 +225,31 @@ class View:
         got = self._classes[k]
         if got is None:
             got = self.index.speech_classes.get(self.words[k], _NONE)
-            phrased = [cls for cls, spans in self.phrases().items() if any(a <= k <= b for a, b in spans)]
+            self.phrases()
+            phrased = self._cover.get(k)
             if phrased:
-                got = got | frozenset(phrased)
+                got = got | frozenset(cls for cls, _ in phrased)
             self._classes[k] = got
         return got
 
     def phrases(self) -> dict[str, list[tuple[int, int]]]:
-        """Class → (first, last) word of every phrase of it in the message."""
+        """Class → (first, last) word of every phrase of it in the message, each class's in the
+        order of its phrases in the lexicon, then of the words."""
         if self._phrases is None:
+            starts, found = _phrase_starts(self.matcher), []
+            for k, w in enumerate(self.words):
+                for cls, number, forms in starts.get(w, ()):
+                    end = _phrase_end(self.words, k, forms)
+                    if end is not None:
+                        found.append((cls, number, k, end))
+            order = {cls: n for n, cls in enumerate(self.index.speech_phrases)}
+            found.sort(key=lambda f: (order[f[0]], f[1], f[2]))
             self._phrases = {}
-            for cls, phrases in self.index.speech_phrases.items():
-                for forms, _ in phrases:
-                    for k, w in enumerate(self.words):
-                        if w in forms[0]:
-                            end = _phrase_end(self.words, k, forms)
-                            if end is not None:
-                                self._phrases.setdefault(cls, []).append((k, end))
+            for cls, _, k, end in found:
+                spans = self._phrases.setdefault(cls, [])
+                for m in range(k, end + 1):       # a phrase is a few words: the cover stays linear
+                    self._cover.setdefault(m, []).append((cls, len(spans)))
+                spans.append((k, end))
         return self._phrases
 
     def opens(self, k: int) -> bool:
@@ -217,6 +262,15 @@ class View:
 
     def _in(self, cls: str, ks) -> str | None:
         return next((self.words[k] for k in ks if cls in self.classes(k)), None)
+
+    def _in_sentence(self, cls: str, i: int) -> str | None:
+        """The first word of class `cls` in the sentence of `i`, once per sentence."""
+        return self._once((cls, "sentence", self.sentence[i]), lambda: self._in(cls, self._sentence_of(i)))
+
+    def _in_clause(self, words: frozenset[str], i: int) -> str | None:
+        """The first of `words` in the clause of `i`, once per clause."""
+        return self._once((words, "clause", self.clause[i]),
+                          lambda: next((self.words[k] for k in self._clause_of(i) if self.words[k] in words), None))
 
     def _sentence_of(self, i: int) -> range:
         return _run(self.sentence, i)
@@ -233,24 +287,46 @@ class View:
         """A child the report at `i` is about, in its sentence or the one before («Сын пришёл в
         слезах. Его травят.»): «сыну угрожают», «над дочкой», «дочь травят» (a case other than the
         subject), or a child who tells («сын говорит, что его бьют») or with «его/её/их» beside;
-        not «школьники: взрывают дом» (children doing something)."""
+        not «школьники: взрывают дом» (children doing something).
+
+        The first word, in order, that is either a child (A: depends on the sentence only) or a
+        pupil's name in the clause (B: depends on the clause only); each kept per sentence and
+        per clause, so every hit of a long sentence does not read it again."""
+        a = self._once(("child", self.sentence[i]), lambda: self._child_word(i))
+        b = self._once(("named", self.clause[i]), lambda: self._named_pupil(i))
+        if a is None and b is None:
+            return None
+        if b is None or (a is not None and a < b):
+            return self.words[a]
+        return self.tokens[b].text
+
+    def _child_word(self, i: int) -> int | None:
+        """The first child word (outside quotes) of the sentence of `i` or the one before that
+        reads as the object of the report: «сыну», «над дочкой», «мою дочь», a child who tells,
+        or a child with «его/её/их» in the sentence of `i`."""
         near = range(bisect_left(self.sentence, self.sentence[i] - 1), _run(self.sentence, i).stop)
         victims = any(self.words[m] in VICTIMS for m in self._sentence_of(i))
         for k in near:
-            w = self.words[k]
-            if shapes.quoted(self.text, self.tokens[k].start):
+            if "child" not in self.classes(k) or shapes.quoted(self.text, self.tokens[k].start):
                 continue          # «в «Капитанской дочке»»: a title, not a child
-            if "child" not in self.classes(k):
-                if self.clause[k] == self.clause[i] and self._first_name(k):
-                    return self.tokens[k].text       # «Машу обозвали», «бьют Сашу»: in the clause itself
-                continue
+            w = self.words[k]
             parses = [p for p in morph.parses(w) if p.tag.POS == "NOUN"]
             if (any(p.tag.case not in ("nomn", None) for p in parses) or not parses
                     or (k and self.words[k - 1] in OURS)):
-                return w
+                return k
             tells = k + 1 < len(self.words) and bool(self.classes(k + 1) & {"report", "naming"})
             if tells or victims:
-                return w
+                return k
+        return None
+
+    def _named_pupil(self, i: int) -> int | None:
+        """The first pupil's name (outside quotes, not a child word) in the clause of `i`:
+        «Машу обозвали», «бьют Сашу»."""
+        for k in self._clause_of(i):
+            if "child" in self.classes(k) or shapes.quoted(self.text, self.tokens[k].start):
+                continue
+            if self._first_name(k):
+                return k
         return None
 
     # -------------------------------------------------------- not a finding
@@ -276,15 +352,14 @@ class View:
             return None           # «сожгу школу», «на выпускном взорвём школу»: a target, a threat
         if kind == "thing":
             return f"a thing, not a person («{word}»)"
-        clause = self._clause_of(i)
-        festive = self._in("festive", self._sentence_of(i))
+        festive = self._in_sentence("festive", i)
         # «на дискотеке мы всех разорвём», «порвём их в финале»: a team's we against a team;
         # not «на выпускном я тебя убью», nor one person («мы его убьём»)
         if (verb and festive and self._we(i) and not (kind == "person" and self._one(word))
-                and not any(self.words[k] in YOU_ONE for k in clause)):
+                and self._in_clause(YOU_ONE, i) is None):
             return f"festive or sporting hyperbole («{festive}»)"
-        hazard = self._in("hazard", self._sentence_of(i))
-        if hazard and not any(self.words[k] in OTHERS for k in clause):
+        hazard = self._in_sentence("hazard", i)
+        if hazard and self._in_clause(OTHERS, i) is None:
             return f"a warning about the world («{hazard}»)"
         return None
 
@@ -293,17 +368,22 @@ class View:
         subject word in the same sentence («Мцыри убивает барса»), with nobody addressed («ты
         тупой, как угол»), unless the «ты» is the book's, quoted («Я тебя породил, я тебя и убью»)."""
         if (not shapes.quoted(self.text, self.tokens[i].start)
-                and any(self.words[k] in shapes.SECOND_PERSON for k in self._clause_of(i))):
+                and self._in_clause(shapes.SECOND_PERSON, i) is not None):
             return None
-        for a, b in self.phrases().get("subject", ()):
-            if a <= i and j <= b:
-                return " ".join(self.words[a:b + 1])
-        return self._in("subject", self._sentence_of(i))
+        spans = self.phrases().get("subject", ())
+        # the first subject phrase (in the lexicon's order) that holds i..j: one of those over i
+        if j < i:         # (never, from a hit; read the slow way rather than guess)
+            over = [n for n, (a, b) in enumerate(spans) if a <= i and j <= b][:1]
+        else:
+            over = [n for cls, n in self._cover.get(i, ()) if cls == "subject" and j <= spans[n][1]]
+        if over:
+            a, b = spans[min(over)]
+            return " ".join(self.words[a:b + 1])
+        return self._in_sentence("subject", i)
 
     def sender_victim(self, i: int) -> str | None:
         """«мне угрожают», «нашей семье угрожают»: the sender, or the sender's own, in the clause."""
-        return next((self.words[k] for k in self._clause_of(i)
-                     if self.words[k] in SELF or self.words[k] in OURS), None)
+        return self._in_clause(SELF_OR_OURS, i)
 
     def _first_name(self, k: int) -> bool:
         """«Машу обозвали коровой», «Пете угрожают»: a pupil, named as pupils are (a first name,
@@ -324,7 +404,8 @@ class View:
         return i > 0 and self.words[i - 1] in NEGATION and self.clause[i - 1] == self.clause[i]
 
     def prohibited(self, i: int) -> bool:
-        return any(self.words[k] in PROHIBITION for k in self._sentence_of(i))
+        return self._once(("prohibited", self.sentence[i]),
+                          lambda: any(self.words[k] in PROHIBITION for k in self._sentence_of(i)))
 
     def self_directed(self, hit: Hit, i: int, j: int) -> str | None:
         """«пристрелите меня», «меня надо расстрелять», «убью себя», «я себе шею сверну»; not
@@ -345,7 +426,7 @@ class View:
         """What a threat verb is done to, nearest word first: a person («тебя», «Петю», «всех»),
         a target («школу», «твой телефон»), a thing («эти прописи»), or None when nothing says."""
         clause = self._clause_of(i)
-        someone = next((self.words[k] for k in clause if self.words[k] in OTHERS), None)
+        someone = self._in_clause(OTHERS, i)
         if someone:
             return "person", someone         # «ты первый сдохни», «убью тебя за эту тетрадь»
         after = self._object_side(range(j + 1, min(clause.stop, j + 4)), forward=True)
@@ -425,14 +506,26 @@ class View:
     def called(self, hit: Hit, i: int, j: int) -> str | None:
         """«обозвали тупицей», «дразнят «коровой»», «кличка «тормоз»»: a name someone was called."""
         clause = self._clause_of(i)
-        namer = next((k for k in self._sentence_of(i) if "naming" in self.classes(k) and not i <= k <= j
-                      and (k in clause or k < i)), None)
+        namer = self._namer(i, j, clause)
         if namer is None or self.own_voice(namer):
             return None
         # «обозвали тупицей», «назвали с*кой»: the word as dozor read it, disguise undone
         if shapes.quoted(self.text, hit.start) or any("ablt" in p.tag for p in morph.parses(hit.normalized)):
             return f"called so by someone («{self.words[namer]}»)"
         return None
+
+    def _namer(self, i: int, j: int, clause: range) -> int | None:
+        """The first word of naming in the sentence of `i` that is before it, or after `j` in
+        its clause: by bisection in the sentence's naming words, kept per sentence."""
+        sentence = self._sentence_of(i)
+        namers = self._once(("naming", self.sentence[i]),
+                            lambda: [k for k in sentence if "naming" in self.classes(k)])
+        if j < i:         # (never, from a hit; read the slow way rather than guess)
+            return next((k for k in namers if not i <= k <= j and (k in clause or k < i)), None)
+        if namers and namers[0] < i:
+            return namers[0]
+        at = bisect_right(namers, j)
+        return namers[at] if at < len(namers) and namers[at] < clause.stop else None
 
     def said_of(self, hit: Hit, i: int, j: int) -> str | None:
         """«мальчики сказали, что она жирная корова»: a word that insults only when aimed, in
@@ -449,26 +542,47 @@ class View:
         закопать», «написал: «урою»»; not «он меня обозвал, я его убью» (a new clause of one's
         own), nor «это пишет сам хуесос» (the sender naming the writer)."""
         sentence = self._sentence_of(i)
-        for r in range(i - 1, sentence.start - 1, -1):
-            if not any(c in self.classes(r) for c in REPORTERS) or self._participle(r):
-                continue
-            if self.own_voice(r):
-                return None
-            if self.clause[r] == self.clause[i]:
-                # «пообещали закопать», «угрожал убить»: a verb is what was said; a noun is the sender's
-                verbal = any(p.tag.POS in ("INFN", "VERB") for p in morph.parses(self.words[i])[:1])
-                quoted = shapes.quoted(self.text, self.tokens[i].start)
-                return self.words[r] if verbal or quoted else None
-            # every clause between the verb and the word must be introduced as its words
-            if all(self.opens(k) or self.words[k] in COMPLEMENT
-                   for k in range(r + 1, i + 1) if self.clause[k] != self.clause[k - 1]):
-                return self.words[r]
+        r = self._reporter_before(i)          # the nearest one before i, wherever it is
+        if r < sentence.start:
             return None
+        if self.own_voice(r):
+            return None
+        if self.clause[r] == self.clause[i]:
+            # «пообещали закопать», «угрожал убить»: a verb is what was said; a noun is the sender's
+            verbal = any(p.tag.POS in ("INFN", "VERB") for p in morph.parses(self.words[i])[:1])
+            quoted = shapes.quoted(self.text, self.tokens[i].start)
+            return self.words[r] if verbal or quoted else None
+        # every clause between the verb and the word must be introduced as its words
+        if self._unopened_between(r, i) == 0:
+            return self.words[r]
         return None
 
-    def threatened(self, cue: Hit, hits: list[Hit], i: int) -> bool:
-        """Is the word at `i` also a threat verb in someone's words (reported as a threat)?"""
-        return any(h.entry.word_class == HARM and (h.start, h.end) == (cue.start, cue.end) for h in hits) \
+    def _reporter_before(self, i: int) -> int:
+        """The nearest word before `i` of a class that introduces someone's words (not a
+        participle), -1 if none: one pass over the message, not one walk back per hit."""
+        if self._reporters is None:
+            last, out = -1, []
+            for r in range(len(self.words)):
+                out.append(last)          # out[r]: the nearest before r
+                if any(c in self.classes(r) for c in REPORTERS) and not self._participle(r):
+                    last = r
+            self._reporters = out
+        return self._reporters[i] if 0 <= i < len(self._reporters) else -1
+
+    def _unopened_between(self, r: int, i: int) -> int:
+        """How many clauses start after `r`, up to `i`, without being introduced as someone's
+        words («: …», «что …»): by prefix counts, once per message."""
+        if self._unopened is None:
+            bad = [0] + [int(self.clause[k] != self.clause[k - 1]
+                             and not (self.opens(k) or self.words[k] in COMPLEMENT))
+                         for k in range(1, len(self.words))]
+            self._unopened = list(accumulate(bad))
+        return self._unopened[i] - self._unopened[r]
+
+    def threatened(self, cue: Hit, harms: frozenset, i: int) -> bool:
+        """Is the word at `i` also a threat verb in someone's words (reported as a threat)?
+        `harms`: the (start, end) of the message's threat verbs in any form (HARM)."""
+        return (cue.start, cue.end) in harms \
             and (self.reporter(i) is not None or shapes.quoted(self.text, cue.start))
 
     def begun(self, k: int) -> bool:
@@ -489,5 +603,7 @@ class View:
         first = morph.parses(self.words[k])[:1]
         if first and (first[0].tag.POS == "INFN" or "1per" in first[0].tag or "impr" in first[0].tag):
             return True
-        clause = self._clause_of(k)
-        return any(self.words[m] in ("я", "мы") for m in range(clause.start, min(clause.stop, k + 2)))
+        # «я» or «мы» in the clause, before the word or right after it
+        first = self._once(("я", self.clause[k]),
+                           lambda: next((m for m in self._clause_of(k) if self.words[m] in ("я", "мы")), None))
+        return first is not None and first < k + 2

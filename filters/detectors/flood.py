@@ -6,14 +6,18 @@ state and lives in the stream policy (streams/policy/flood.py).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import regex
 
+from .. import budget
 from ..model import Evidence, Violation
+from ..tokens import Spans
 from .base import Doc
 from .lexicon import scan
 
 _WORDY = re.compile(r"[^\W_]")          # a letter or a digit (`re`: faster for a gate)
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
 EMPTY_KINDS = ("sticker", "gif")
 CARD_KINDS = ("image", "gif", "video")
 
@@ -53,10 +57,10 @@ class Flood:
                 if h.entry.category == "flood"]
         if not hits:
             return None
-        covered = [(h.start, h.end) for h in hits]
+        covered = Spans((h.start, h.end) for h in hits)      # asked per word: never words × hits
         filler = self.matcher.index.filler
-        for m in regex.finditer(r"[\p{L}\p{N}]+", text):
-            if not any(a <= m.start() and m.end() <= b for a, b in covered) \
+        for m in _WORD.finditer(text):
+            if not covered.covers(m.start(), m.end()) \
                     and m.group().lower().replace("ё", "е") not in filler and not _name(m.group()):
                 return None          # a word that is not greeting, filler or a name: there is substance
         return ", ".join(dict.fromkeys(f"«{h.text}»" for h in hits))
@@ -79,8 +83,17 @@ def _from_file_name(name: str) -> str:
 
 def _name(word: str) -> bool:
     """«Машенька», «Ивановна»: whom a greeting is addressed to adds nothing to it."""
+    if not word[:1].isupper():
+        return False
+    budget.check()            # the dictionary is asked per new name: a long greeting is timed
+    return _named(word)
+
+
+@lru_cache(maxsize=20_000)
+def _named(word: str) -> bool:
+    # cached: «Доброе утро, Машенька!» ×1,000 asked the analyser a thousand times
     from ..morph import analyzer
-    return word[:1].isupper() and bool({"Name", "Surn", "Patr"} & analyzer().parse(word)[0].tag.grammemes)
+    return bool({"Name", "Surn", "Patr"} & analyzer().parse(word)[0].tag.grammemes)
 
 
 def flood(matcher) -> Flood:

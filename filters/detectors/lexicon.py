@@ -7,7 +7,7 @@ own, someone else's words reported, or nothing at all.
 """
 from __future__ import annotations
 
-from .. import homonyms, shapes, speech
+from .. import budget, homonyms, shapes, speech
 from ..matcher import Hit, Matcher
 from ..model import SEVERITY_RANK, Evidence, Violation, less_sure, surest
 from .base import Doc
@@ -64,8 +64,10 @@ class LexiconDetector:
             return None
         reads = cued or self.category == "threat"
         kept = []         # (hit, why, certainty, reading or None)
+        markers = [h for h in hits if h.entry.aim == "marker"]     # once, not once per hit
         for h in hits:
-            why = self._counts(doc, h, hits)
+            budget.check()        # each hit is read in its sentence: a long message of hits is timed
+            why = self._counts(doc, h, markers)
             reading = speech.read(doc, h, self.category, self.matcher, why is not None) if reads else None
             if reading is None:
                 if why is not None:
@@ -108,8 +110,9 @@ class LexiconDetector:
             self._vouch[key] = homonyms.vouched(self.matcher.index, e)
         return self._vouch[key]
 
-    def _counts(self, doc: Doc, hit: Hit, hits: list[Hit]) -> str | None:
-        """'' or a reason when the hit counts here; None when its shape says it does not."""
+    def _counts(self, doc: Doc, hit: Hit, markers: list[Hit]) -> str | None:
+        """'' or a reason when the hit counts here; None when its shape says it does not.
+        `markers`: the hits of this category that mark a group as demeaned («понаехали»)."""
         e, text = hit.entry, doc.text
         if e.aim == "marker" or (self.category in MENTIONABLE and shapes.mention(text, hit.start, hit.end)):
             return None
@@ -135,15 +138,22 @@ class LexiconDetector:
         if e.aim == "person":
             reasons.append(shapes.aimed(text, tokens, i, j))
         if e.aim == "group":
-            markers = [h for h in hits if h.entry.aim == "marker"]
             if markers:
                 reasons.append(f"demeaned («{markers[0].text}»)")
             elif any(v.category in ("insult", "profanity") for v in doc.found):
                 # «все цыгане воры и дебилы», «приезжие … суки»: the group insulted as a whole
-                reasons.append(shapes.generalised(tokens) or shapes.plural(hit.normalized))
+                reasons.append(_generalised(doc) or shapes.plural(hit.normalized))
             else:
                 reasons.append(None)
         return None if None in reasons else "; ".join(([form] if form else []) + reasons)
+
+
+def _generalised(doc: Doc) -> str | None:
+    """shapes.generalised of the whole message, once per message (it reads every word)."""
+    key = "generalised"
+    if key not in doc.scans:
+        doc.scans[key] = shapes.generalised(doc.tokens)
+    return doc.scans[key]
 
 
 def _why(hit: Hit, shape: str) -> str:

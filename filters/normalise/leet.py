@@ -10,8 +10,9 @@ class Leet:
 
     def __init__(self, table: dict[str, tuple[str, ...]] | None = None):
         self.table = table if table is not None else load("leet")
+        self.signs = frozenset(self.table)
 
     def __call__(self, word: str) -> list[str]:
-        if not any(c in self.table for c in word) or not any(c.isalpha() for c in word):
+        if self.signs.isdisjoint(word) or not any(c.isalpha() for c in word):
             return [word]     # «2020» stays a number; «x3» needs a letter to be a word
         return combinations([list(self.table.get(c, (c,))) for c in word])

@@ -11,6 +11,8 @@ class Repeats:
     name = "repeats"
 
     def __call__(self, word: str) -> list[str]:
+        if not _RUN2.search(word):
+            return [word]        # no letter twice in a row: nothing stretched (most words)
         out = [word]
         if _RUN3.search(word):
             # a run of three or more is never Russian spelling: try one letter, then two («ссать»)

@@ -9,6 +9,9 @@ import regex
 # (an acute accent on «хУ́й», a strike-through overlay): they hide nothing a
 # reader sees, so they must not hide a word from us either.
 _INVISIBLE = regex.compile(r"[\p{Cf}\p{Mn}\p{Me}]+")
+# lower-case Cyrillic without «ё»: NFKC, case folding and the rest leave it as it is, and it is
+# what almost every word already is (the matcher folds a word once, then reads it many times)
+FOLDED = regex.compile(r"[а-я]+")
 
 
 class Fold:
@@ -22,6 +25,8 @@ class Fold:
 def fold(word: str) -> str:
     if word.isascii():
         return word.lower()
+    if FOLDED.fullmatch(word):
+        return word
     word = unicodedata.normalize("NFKC", word).casefold()
     word = _INVISIBLE.sub("", word)
     return word.replace("ё", "е")
