@@ -4,12 +4,19 @@ Only what would change what happens counts: a category flagged or not, or flagge
 another certainty (certainty picks the action in policies.toml: a certain finding is acted
 on, the others wait for a moderator) or severity. The same function serves
 `dozor replay --shadow` and the stream workers.
+
+A record quotes the message for the reviewer, always masked (filters/privacy.py): what either
+verdict found as personal data, and whatever looks like it though neither did — a record that
+kept the text raw whenever the detector missed a format leaked exactly what it missed.
 """
 from __future__ import annotations
 
 from collections import Counter
 
 from .model import Message, Verdict
+from .privacy import masked
+
+QUOTE = 300          # characters of the message a record quotes
 
 
 def _judged(verdict: Verdict) -> dict[str, tuple[str, str]]:
@@ -27,8 +34,8 @@ def disagreement(msg: Message, live: Verdict, candidate: Verdict) -> dict | None
               "changed": sorted(c for c in set(a) & set(b) if a[c] != b[c]),
               "live": [v.to_dict() for v in live.violations],
               "candidate": [v.to_dict() for v in candidate.violations]}
-    if "personal_data" not in a and "personal_data" not in b:
-        record["text"] = msg.text[:300]     # personal data never leaves the chat through a report
+    shown = masked(msg.text, live, candidate)          # masked whole: the offsets are into the whole text
+    record["text"] = shown if len(shown) <= QUOTE else shown[:QUOTE - 1] + "…"
     return record
 
 

@@ -14,12 +14,17 @@ import regex
 
 from .. import registry
 from ..model import Evidence, Violation
+from ..privacy import link
 from ..tables import read_domains
 from .base import Doc
 from .lexicon import scan
 
 URL = regex.compile(r"(?i)(?<![@\w.\-])(?:https?://)?(?:www\.)?((?:[a-z0-9\-]+\.)+(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop))(?P<path>/\S*)?")
 
+
+# how many links a verdict quotes, and how many distinct words and links its explanation names:
+# enough for a moderator to see what it is, bounded so that a spam wall stays a small record
+QUOTED = 20
 
 _TLD = re.compile(r"\w\.(?:ru|com|net|org|рф|su|io|me|info|biz|xyz|top|site|online|shop)\b")
 
@@ -46,12 +51,20 @@ class Offtopic:
         if not hits and not links:
             return None
         evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]
-        evidence += [Evidence(m.start(), m.end(), m.group(), m.group(1).lower(), "link") for m in links]
+        # a link is quoted without its query and with its path scrubbed: «?phone=…&mail=…» is a
+        # parent's data the ad collected, and the quote goes to moderators and into the reason
+        # (and at most QUOTED of them: a spam wall of 8,000 links made a record over Kafka's 1 MB)
+        evidence += [Evidence(m.start(), m.end(), link(m.group()), m.group(1).lower(), "link")
+                     for m in links[:QUOTED]]
         signals = len({h.entry.label for h in hits}) + (1 if links else 0)
         if signals < 2 and all(h.entry.severity == "low" for h in hits) and not links:
             return None           # «материалы по ссылке»: a weak sign alone means nothing
         confident = signals >= 2 or any(h.entry.severity == "high" for h in hits)
-        words = ", ".join(f"«{e.text}»" for e in evidence)
+        quoted = list(dict.fromkeys(e.text for e in evidence))
+        words = ", ".join(f"«{t}»" for t in quoted[:QUOTED])
+        more = len(links) - len(links[:QUOTED]) + max(0, len(quoted) - QUOTED)
+        if more:
+            words += f" and {more:,} more"
         why = (f"offtopic: {words} — {signals} sign(s) of material unrelated to learning "
                f"(001 §3.2, §6.2)")
         return Violation("offtopic", "offtopic.ad" if confident else "offtopic.suspect",

@@ -18,6 +18,7 @@ from .. import registry
 from ..checkdigits import inn_ok, luhn, snils_ok
 from ..model import Evidence, Violation, surest
 from ..morph import analyzer
+from ..privacy import mask          # the one masking function (filters/privacy.py), re-exported here
 from ..public import STREET, Public, address_key, mobile, phone_key
 from ..tables import AddressWords, read_address_words, read_public, words_of
 from .base import Doc
@@ -74,22 +75,6 @@ WHAT = {"personal_data.email": "an e-mail address", "personal_data.card": "a ban
         "personal_data.inn": "a person's INN", "personal_data.passport": "passport series and number",
         "personal_data.address": "a home address", "personal_data.credentials": "a login or password",
         "personal_data.health": "health information about a named child"}
-
-
-def mask(value: str) -> str:
-    """«petrov1980@yandex.ru» → «p•••••••••@yandex.ru»; «8 (916) 123-45-67» → «• (•••) •••-••-67»."""
-    if "@" in value:
-        user, _, domain = value.partition("@")
-        return user[:1] + "•" * (len(user) - 1) + "@" + domain
-    digits = sum(c.isdigit() for c in value)
-    if digits >= 6:
-        keep = 4 if digits >= 13 else 2          # a card keeps four, like a bank statement
-        out, seen = [], 0
-        for c in value:
-            seen += c.isdigit()
-            out.append("•" if c.isdigit() and seen <= digits - keep else c)
-        return "".join(out)
-    return value[:1] + "•" * max(len(value) - 1, 3)
 
 
 class PersonalData:
