@@ -80,11 +80,12 @@ class Ruleset:
         return run(message, self.detectors, self.version, content_only)
 
 
-def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
+def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset | None" = None) -> Ruleset:
     """Compile the lexicons in `folder` (default: the shipped ones or DOZOR_LEXICONS).
 
     With `validate`, raise LexiconRefused unless lint finds no error and every example
-    behaves as written: this is what stands between an edit and a running worker."""
+    behaves as written (and, given the version `in_force`, no category loses most of its
+    entries): this is what stands between an edit and a running worker."""
     folder = Path(folder) if folder else lexicon_root()
     try:
         version = fingerprint(files(folder))
@@ -104,7 +105,7 @@ def load(folder: Path | None = None, validate: bool = False) -> Ruleset:
             offtopic(matcher, domains), personal_data(matcher, public, addresses), quiet_hours())
     ruleset = Ruleset(version, folder, index, matcher, dets)
     if validate:
-        problems = gate(ruleset)
+        problems = gate(ruleset, in_force)
         if problems:
             raise LexiconRefused(version, problems)
     return ruleset
@@ -117,9 +118,19 @@ def _version(folder: Path) -> str:
         return "(unreadable)"
 
 
-def gate(ruleset: Ruleset) -> list:
+# CPU seconds one example may take to judge: they take a millisecond or less; one that takes a
+# second has found a rule that is too slow, and a message like it would hold a worker as long
+EXAMPLE_LIMIT = 1.0
+# a version may not cut a category to less than this share of the entries of the version in force
+# in one step: a bundle damaged on the way, a folder half-copied, or a mistaken publish must not
+# switch moderation off; a maintainer who means it says so (`dozor lexicon publish --allow-shrink`)
+KEEP_AT_LEAST = 0.5
+
+
+def gate(ruleset: Ruleset, in_force: Ruleset | None = None, before=None) -> list:
     """Every reason this version may not go live: a category left empty, lint errors,
-    failing examples."""
+    failing or slow examples, and (given the version in force) a category cut by more than half.
+    `before(where)` is told each example's file:line before it is judged (run_examples)."""
     problems = [checks.Problem("error", f"{c}/", f"no entries for {c}: every message would pass it unflagged; "
                                f"a version must keep every category (delete entries, not the list)")
                 for c in CATEGORIES if not any(e.category == c for e in ruleset.index.entries)]
@@ -130,10 +141,41 @@ def gate(ruleset: Ruleset) -> list:
         problems.append(checks.Problem("error", PUBLIC, "missing: the regulations' own info@sferum.ru and "
                                        "every 8-800 hotline would be deleted as a parent's data"))
     problems += [p for p in checks.lint_folder(ruleset.folder) if p.level == "error"]
-    problems += [checks.Problem("error", f"{r.entry.file}:{r.line}", r.why)
-                 for r in checks.run_examples(None, ruleset) if not r.ok]
+    results = checks.run_examples(None, ruleset, before)
+    problems += [checks.Problem("error", f"{r.entry.file}:{r.line}", r.why) for r in results if not r.ok]
+    problems += [checks.Problem("error", f"{r.entry.file}:{r.line}",
+                                f"the example «{_short(r.text)}» took {r.seconds:.2f} s to judge (at most "
+                                f"{EXAMPLE_LIMIT:g} s): a rule of this version is too slow on it, and a "
+                                f"message like it would hold a worker as long; find which with `dozor "
+                                f"lexicon explain` and simplify it") for r in results if r.seconds > EXAMPLE_LIMIT]
     problems += [checks.Problem("error", where, why) for where, why in address_examples(ruleset)]
+    if in_force is not None:
+        problems += shrinkage(ruleset, in_force)
     return problems
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[:n] + f"… ({len(text)} characters)"
+
+
+def entry_counts(ruleset: Ruleset) -> dict[str, int]:
+    """Entries per category (safe words and the dictionary sweep's rows not counted)."""
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for e in ruleset.index.entries:
+        if e.category in counts:
+            counts[e.category] += 1
+    return counts
+
+
+def shrinkage(new: Ruleset, in_force: Ruleset) -> list:
+    """A category of `new` left with less than KEEP_AT_LEAST of its entries in `in_force`."""
+    before, after = entry_counts(in_force), entry_counts(new)
+    return [checks.Problem("error", f"{c}/", f"{c} would keep {after[c]} of the {before[c]} entries of the version "
+                           f"in force ({in_force.version}): a version may drop at most "
+                           f"{1 - KEEP_AT_LEAST:.0%} of a category at once, so that a damaged bundle or a "
+                           f"half-copied folder cannot switch moderation off; if that is what you mean, "
+                           f"publish it with `dozor lexicon publish --allow-shrink`")
+            for c in CATEGORIES if after[c] < before[c] * KEEP_AT_LEAST]
 
 
 def address_examples(ruleset: Ruleset) -> list[tuple[str, str]]:

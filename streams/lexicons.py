@@ -3,9 +3,12 @@
 Versions travel as bundles (filters/lexicon/bundle.py) on `dozor.lexicons`, a topic of
 one partition that every worker reads whole, outside the consumer group, so all
 workers of a cluster apply the same versions in the same order. A worker applies a
-bundle only if it passes the gate again (filters/ruleset.py: lint without errors,
-every example as written); otherwise it logs why and the version in force stays.
-`dozor run` also watches the lexicon folder and publishes each edit that passes.
+bundle only if it is signed by a key it trusts (streams/signing.py) and passes the gate
+again (filters/ruleset.py: lint without errors, every example as written and in time,
+no category cut by more than half), checked in a child process that is stopped after
+DOZOR_LEXICON_CHECK_SECONDS (filters/lexicon/isolated.py): otherwise it logs why and the
+version in force stays; it never hangs on a bundle, at start-up or later.
+`dozor run` also watches the lexicon folder and publishes each edit that passes, signed.
 
 A candidate published with mode "shadow" runs beside the live version: its verdicts
 are compared, never acted on, and disagreements go to moderation.shadow.
@@ -17,29 +20,39 @@ import json
 import logging
 import os
 import socket
+import time
 from pathlib import Path
 
 from filters import Message, Verdict
 from filters import ruleset as rulesets
 from filters.lexicon import bundle as bundles
+from filters.lexicon.isolated import gate_in_child
 from filters.ruleset import LexiconRefused, Ruleset
 from filters.shadow import disagreement
 
-from . import topics
+from . import signing, topics
 from .broker import read_to_end
 
 log = logging.getLogger("dozor.lexicons")
 # versions must outlive Kafka's default 7-day retention: a worker added next month reads them
 LEXICON_TOPIC_CONFIG = {"retention.ms": "-1", "retention.bytes": "-1"}
 CATCH_UP_LIMIT = 30.0          # seconds a starting worker may take to read the lexicon topic
+# seconds checking one version may take (about 1 s is usual: a child process, lint, every example);
+# past it the version is refused and the one in force stays
+CHECK_LIMIT = 60.0
 
 
 class Lexicons:
-    """The live version (and a shadow candidate), read by the moderate agent per batch."""
+    """The live version (and a shadow candidate), read by the moderate agent per batch.
 
-    def __init__(self, live: Ruleset, cache: Path):
+    `trusted`: the public keys whose signatures it accepts (none: every bundle is refused)."""
+
+    def __init__(self, live: Ruleset, cache: Path, trusted: list | None = None, check_limit: float = CHECK_LIMIT):
         self.live, self.shadow = live, None
+        self.live_published = ""        # when the live version was published ("": the image's own)
         self.cache = cache
+        self.trusted = list(trusted or [])
+        self.check_limit = check_limit
         self.offset = 0                 # the next record of the lexicon topic to read
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.compared = 0
@@ -86,6 +99,12 @@ class Lexicons:
 
     def _prepare(self, record) -> Ruleset | str:
         """The checked Ruleset the bundle holds, or why there is nothing to apply."""
+        mode, version = _describe(record)
+        stays = f"lexicon {self.live.version} stays in force"
+        try:                                 # first who sent it: nothing else is worth reading otherwise
+            signing.verify(record, self.trusted)
+        except signing.SignatureError as err:
+            return f"REFUSED {mode} lexicon {version}: {err}; {stays}"
         try:
             bundle = bundles.check(record)
         except bundles.BundleError as err:
@@ -98,14 +117,28 @@ class Lexicons:
         current = self.live if mode == "live" else self.shadow
         if current is not None and current.version == version:
             return f"lexicon {version} already in force ({mode})"
+        published = bundle.get("published_at", "")
+        if mode == "live" and published < self.live_published:
+            # a signed bundle sent again later (a replay) must not roll the word lists back
+            return (f"REFUSED live lexicon {version}: published {published}, before the version in force "
+                    f"({self.live_published}): an old bundle sent again? To go back to an old version, "
+                    f"publish it anew (`dozor lexicon publish --dir OLD`); {stays}")
         try:
-            new = rulesets.load(bundles.unpack(bundle, self.cache), validate=True)
+            folder = bundles.unpack(bundle, self.cache)
+            problems = gate_in_child(folder, self.check_limit)
+            if problems:
+                raise LexiconRefused(version, problems)
+            new = rulesets.load(folder)
+            if not bundle.get("allow_shrink"):
+                problems = rulesets.shrinkage(new, self.live)
+                if problems:
+                    raise LexiconRefused(version, problems)
         except LexiconRefused as err:
             return f"REFUSED {mode} {err}"
         except Exception as err:            # a full disk, a file name the file system refuses…
-            return f"REFUSED {mode} lexicon {version}: cannot unpack or load it: {err!r}"
+            return f"REFUSED {mode} lexicon {version}: cannot unpack or load it: {err!r}; {stays}"
         if new.version != version:          # what was checked must be what was published
-            return f"REFUSED {mode} lexicon {version}: its unpacked files hash to {new.version}"
+            return f"REFUSED {mode} lexicon {version}: its unpacked files hash to {new.version}; {stays}"
         return new
 
     def _swap(self, record: dict, new: Ruleset | str) -> str:
@@ -114,12 +147,19 @@ class Lexicons:
                 self.shadow, self.compared = None, 0
             return new
         if record["mode"] == "live":
-            self.live = new
+            self.live, self.live_published = new, record.get("published_at", "")
             if self.shadow is not None and self.shadow.version == new.version:
                 self.shadow, self.compared = None, 0        # the candidate went live: shadow done
             return f"lexicon {new.version} live (published {record.get('published_at')} by {record.get('by')})"
         self.shadow, self.compared = new, 0
         return f"lexicon {new.version} running in shadow beside {self.live.version}"
+
+
+def _describe(record) -> tuple[str, str]:
+    """(mode, version) of a record, whatever it holds, for saying what was refused."""
+    if not isinstance(record, dict):
+        return "?", "(not a bundle)"
+    return str(record.get("mode"))[:20], str(record.get("version") or "(no version)")[:40]
 
 
 def say(what: str) -> None:
@@ -150,17 +190,31 @@ def read_topic(bootstrap: str, timeout: float = CATCH_UP_LIMIT) -> tuple[list[di
 def catch_up(holder: Lexicons, bootstrap: str) -> None:
     """Before the worker judges anything: apply the versions in force on the topic, so a
     restarted or added worker never judges with a stale one. If the newest live version
-    is refused here (a newer dozor wrote it, say), the newest one that passes is used."""
+    is refused here (unsigned, a newer dozor wrote it, too slow to check), the newest one
+    that passes is used; and however many are refused, a worker starts: after twice the
+    check limit it stops trying and starts with the version it has, saying so."""
     records, holder.offset = read_topic(bootstrap)
-    for record in reversed([r for r in records if isinstance(r, dict) and r.get("mode") == "live"]):
-        what = holder.adopt(record)
+    deadline = time.monotonic() + 2 * holder.check_limit
+    live = [r for r in records if isinstance(r, dict) and r.get("mode") == "live"]
+    # newest first by the signed publication time (a bundle sent again later is not newer), then offset
+    order = sorted(range(len(live)), key=lambda i: (str(live[i].get("published_at", "")), i), reverse=True)
+    tried = 0
+    for i in order:
+        if time.monotonic() > deadline:
+            log.error("gave up on the %d older lexicon version(s) on %s after %.0f s of checking; starting "
+                      "with lexicon %s", len(order) - tried, topics.LEXICONS, 2 * holder.check_limit,
+                      holder.live.version)
+            break
+        tried += 1
+        what = holder.adopt(live[i])
         say(what)
         if not what.startswith("REFUSED"):
             break
     shadow = latest(records).get("shadow")
-    if shadow is not None:
+    if shadow is not None and time.monotonic() <= deadline:
         say(holder.adopt(shadow))
-    log.info("lexicon %s in force%s", holder.live.version,
+    log.info("lexicon %s in force%s%s", holder.live.version,
+             "" if holder.live_published else " (the lexicons this worker started with)",
              f", {holder.shadow.version} in shadow" if holder.shadow else "")
 
 
@@ -193,8 +247,9 @@ def _decode(raw: bytes | None) -> dict | None:
         return None
 
 
-async def watch(folder: Path, publish, interval: float = 1.0) -> None:
-    """Publish the folder whenever its files change and the new version passes the gate.
+async def watch(folder: Path, publish, key, interval: float = 1.0, limit: float = CHECK_LIMIT) -> None:
+    """Publish the folder whenever its files change and the new version passes the gate,
+    signed with `key` (the workers apply nothing unsigned).
 
     `publish(bundle)` is awaited; a refused edit is reported and nothing is published."""
     seen = ""
@@ -206,7 +261,8 @@ async def watch(folder: Path, publish, interval: float = 1.0) -> None:
             version = seen
         if version != seen:
             try:
-                bundle = await asyncio.to_thread(checked_bundle, folder, "live", f"file watch on {folder}")
+                bundle = await asyncio.to_thread(checked_bundle, folder, "live", f"file watch on {folder}",
+                                                 key, False, limit)
             except LexiconRefused as err:
                 log.error("edit in %s REFUSED, not published: %s", folder, err)
             except Exception:                  # never let a bad edit stop the service
@@ -223,28 +279,33 @@ async def watch(folder: Path, publish, interval: float = 1.0) -> None:
         await asyncio.sleep(interval)
 
 
-def checked_bundle(folder: Path, mode: str, by: str | None = None) -> dict:
+def checked_bundle(folder: Path, mode: str, by: str | None = None, key=None, allow_shrink: bool = False,
+                   limit: float = CHECK_LIMIT) -> dict:
     """Pack `folder` and put the bundle through exactly what a worker does with it, so
-    what was checked is what gets published."""
+    what was checked is what gets published; signed with `key` when given."""
     from filters.lexicon.checks import Problem
 
     try:
-        bundle = bundles.pack(folder, mode, by)
+        bundle = bundles.pack(folder, mode, by, allow_shrink)
     except (OSError, UnicodeDecodeError) as err:
         raise LexiconRefused("(unreadable)", [Problem("error", str(folder), str(err))]) from None
-    return gated(bundle, str(folder))
+    bundle = gated(bundle, str(folder), limit)
+    return signing.sign(bundle, key) if key is not None else bundle
 
 
-def gated(bundle: dict, where: str = "bundle") -> dict:
-    """`bundle`, if a worker would take it: unpacked, compiled and gated as a worker does."""
+def gated(bundle: dict, where: str = "bundle", limit: float = CHECK_LIMIT) -> dict:
+    """`bundle`, if a worker would take it: unpacked and gated as a worker does, in a child
+    process stopped after `limit` seconds."""
     import tempfile
 
     from filters.lexicon.checks import Problem
 
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            rulesets.load(bundles.unpack(bundle, Path(tmp)), validate=True)
+            problems = gate_in_child(bundles.unpack(bundle, Path(tmp)), limit)
         except bundles.BundleError as err:       # e.g. a folder with no category in it
             raise LexiconRefused(bundle.get("version") or "(empty)",
                                  [Problem("error", where, str(err))]) from None
+        if problems:
+            raise LexiconRefused(bundle.get("version") or "(empty)", problems)
     return bundle

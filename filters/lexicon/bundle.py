@@ -1,10 +1,14 @@
 """A lexicon version as one record: how an edit travels to every worker of a cluster.
 
     {"version": "1a3bf2e2696e", "mode": "live" | "shadow" | "shadow-off",
-     "files": {"profanity/base.txt": "…", …}, "published_at": "…", "by": "…"}
+     "files": {"profanity/base.txt": "…", …}, "published_at": "…", "by": "…",
+     "allow_shrink": true,              (only when a maintainer means to cut a category by half or more)
+     "signature": {"alg": "ed25519", "key": "…", "value": "…"}}
 
 The version is the hash of the files (filters/ruleset.py), so a bundle damaged or
-edited on the way no longer matches its name and is refused on arrival.
+edited on the way no longer matches its name and is refused on arrival. Who may
+publish one is the signature's business (streams/signing.py): workers apply only
+bundles signed by the maintainers' key.
 """
 from __future__ import annotations
 
@@ -26,13 +30,14 @@ class BundleError(ValueError):
     """A record on the lexicon topic that is not a usable bundle."""
 
 
-def pack(folder: Path, mode: str = "live", by: str | None = None) -> dict:
+def pack(folder: Path, mode: str = "live", by: str | None = None, allow_shrink: bool = False) -> dict:
     if mode not in MODES:
         raise BundleError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
     contents = files(Path(folder)) if mode != "shadow-off" else {}
-    return {"version": fingerprint(contents) if contents else "", "mode": mode,
-            "files": {name: data.decode("utf-8") for name, data in contents.items()},
-            "published_at": pack_time(), "by": by or publisher()}
+    bundle = {"version": fingerprint(contents) if contents else "", "mode": mode,
+              "files": {name: data.decode("utf-8") for name, data in contents.items()},
+              "published_at": pack_time(), "by": by or publisher()}
+    return bundle | ({"allow_shrink": True} if allow_shrink else {})
 
 
 def pack_time() -> str:
@@ -51,6 +56,10 @@ def check(bundle) -> dict:
     """The bundle itself, if it is well-formed and its files hash to its version."""
     if not isinstance(bundle, dict) or bundle.get("mode") not in MODES:
         raise BundleError(f"a lexicon bundle is a JSON object with mode one of {', '.join(MODES)}")
+    if not isinstance(bundle.get("allow_shrink", False), bool):
+        raise BundleError("bundle field 'allow_shrink' must be true or false")
+    if not isinstance(bundle.get("published_at", ""), str):
+        raise BundleError("bundle field 'published_at' must be an ISO time")
     if bundle["mode"] == "shadow-off":
         return bundle
     got = bundle.get("files")

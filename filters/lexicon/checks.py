@@ -4,6 +4,7 @@ Each returns plain data (problems, results) so the CLI and the tests share it.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -326,6 +327,7 @@ class ExampleResult:
     line: int
     flagged: bool
     certainty: str | None = None     # how sure the verdict was, when flagged
+    seconds: float = 0.0             # CPU time judging it took (the gate refuses a slow one)
 
     @property
     def ok(self) -> bool:
@@ -358,25 +360,32 @@ class ExampleResult:
 _T0 = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
 
 
-def run_examples(category: str | None, ruleset) -> list[ExampleResult]:
+def run_examples(category: str | None, ruleset, before=None) -> list[ExampleResult]:
     """Every example of `category` (None: all), judged by `ruleset` (a compiled lexicon version,
     filters/ruleset.py) exactly as a worker would judge it. An example counts as flagged when the
     category of its file's folder is among the verdict's violations; in a speech file, when
-    the entry's word is found in it as a word of its class (filters/speech.py)."""
+    the entry's word is found in it as a word of its class (filters/speech.py).
+
+    `before(where)` is called with each example's file:line before it is judged, so a caller that
+    has to give up on a version can say which example it was stuck on (filters/lexicon/isolated.py)."""
     results = []
     for entry in ruleset.index.entries:
         folder = entry.file.split("/")[0]
         if category is not None and folder != category:
             continue
-        if entry.category == SPEECH:
-            results += [ExampleResult(entry, ex.kind, ex.text, ex.line, speech.finds(ruleset.index, entry, ex.text))
-                        for ex in entry.examples]
-            continue
         for ex in entry.examples:
-            msg = Message("example", "lexicon", "maintainer", _T0, ex.text)
-            found = [v for v in ruleset.check(msg).violations if v.category == folder]
-            results.append(ExampleResult(entry, ex.kind, ex.text, ex.line, bool(found),
-                                         surest(v.certainty for v in found) if found else None))
+            if before is not None:
+                before(f"{entry.file}:{ex.line}")
+            # CPU time, not wall time: a busy machine must not make an honest example «slow»
+            started = time.thread_time()
+            if entry.category == SPEECH:
+                flagged, certainty = speech.finds(ruleset.index, entry, ex.text), None
+            else:
+                msg = Message("example", "lexicon", "maintainer", _T0, ex.text)
+                found = [v for v in ruleset.check(msg).violations if v.category == folder]
+                flagged, certainty = bool(found), surest(v.certainty for v in found) if found else None
+            results.append(ExampleResult(entry, ex.kind, ex.text, ex.line, flagged, certainty,
+                                         time.thread_time() - started))
     return results
 
 

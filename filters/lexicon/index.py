@@ -15,6 +15,7 @@ already has a hit, so a parent writing «сын заболел» costs nothing m
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +35,37 @@ CUES = ("threat", "bullying", "report", "naming", "subject")
 _OWN_VOICE = {"report": frozenset({"PRTF", "INFN", "impr", "1per"}),
               "naming": frozenset({"PRTF", "INFN", "impr", "1per"})}
 HARM = "harm"     # the class of the threat verbs in any form: «убьёт», «закопать» in a report
+# a root is a few letters' work on any word (microseconds); this is a thousand times that, so a
+# busy machine never cuts off an honest root, and a word costs at most this per root
+ROOT_TIMEOUT = 0.02
+_log = logging.getLogger("dozor.lexicons")
+_slow_roots: set[tuple[str, int, str]] = set()
+
+
+# what would make a root mean something else inside an alternation: a reference to a group by
+# number or name, a conditional, a recursive call
+_REFERS = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?\(|\(\?&|\(\?R|\(\?[0-9+-]")
+
+
+def _join(patterns: list[regex.Pattern]) -> regex.Pattern | None:
+    plain = regex.compile("").flags
+    if not patterns or any(p.flags != plain or _REFERS.search(p.pattern) for p in patterns):
+        return None
+    try:
+        return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except (regex.error, OverflowError, RecursionError):
+        return None
+
+
+def _timed_out(entry: Entry, word: str) -> None:
+    """Say once per root (not once per word: an attacker's flood would drown the log) that a root
+    took too long and was skipped."""
+    key = (entry.file, entry.line, entry.value)
+    if key not in _slow_roots:
+        _slow_roots.add(key)
+        _log.error("root %s (%s) took over %g s on a word of %d letters and was judged not to match it; "
+                   "it can backtrack for ever: fix it (`dozor lexicon lint`) and publish again",
+                   entry.label, entry.source, ROOT_TIMEOUT, len(word))
 
 
 @dataclass
@@ -55,6 +87,7 @@ class Index:
     speech_phrases: dict[str, list[tuple[tuple[frozenset[str], ...], Entry]]] = field(default_factory=dict)
     cues: dict[str, tuple[Entry, ...]] = field(default_factory=dict)   # form → cue entries (CUES, HARM)
     speech_classes: dict[str, frozenset[str]] = field(default_factory=dict)   # form → its classes
+    _joined: tuple = field(default=(-1, None), repr=False, compare=False)     # (roots joined, alternation)
 
     @property
     def entries(self) -> list[Entry]:
@@ -65,12 +98,37 @@ class Index:
 
     def root_match(self, word: str) -> tuple[Entry, ...]:
         """The first root or prefix entry of each category matching `word` (for words the
-        dictionary does not know)."""
+        dictionary does not know).
+
+        Every search runs under the regex module's timeout: lint refuses a root that can
+        backtrack for long, but should one get past it, a word it cannot decide in time is
+        judged as not matching that root (logged once per root) and the message goes on."""
         found: list[Entry] = []
+        if (anyone := self._any_root()) is not None:
+            try:                  # most words match no root: one search (and one timeout) says so
+                if anyone.search(word, timeout=ROOT_TIMEOUT) is None:
+                    return ()
+            except TimeoutError:
+                pass              # some root backtracks: each is asked alone below, under its own limit
         for pattern, entry in self.roots:
-            if pattern.search(word) and all(e.category != entry.category for e in found):
+            if any(e.category == entry.category for e in found):
+                continue
+            try:
+                hit = pattern.search(word, timeout=ROOT_TIMEOUT)
+            except TimeoutError:
+                _timed_out(entry, word)
+                continue
+            if hit:
                 found.append(entry)
         return tuple(found)
+
+    def _any_root(self) -> regex.Pattern | None:
+        """Every root as one alternation, which matches exactly when one of them does (none refers
+        to a group by number or name, none sets a flag for the whole pattern); None when they
+        cannot be joined. A timeout costs microseconds a search: paid once a word, not once a root."""
+        if self._joined[0] != len(self.roots):
+            self._joined = (len(self.roots), _join([p for p, _ in self.roots]))
+        return self._joined[1]
 
     def add_form(self, form: str, entry: Entry) -> None:
         have = self.forms.get(form, ())

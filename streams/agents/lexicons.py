@@ -5,7 +5,7 @@ import asyncio
 import json
 import logging
 
-from .. import topics
+from .. import signing, topics
 from ..lexicons import Lexicons, follow, watch
 
 log = logging.getLogger("dozor.lexicons")
@@ -26,10 +26,16 @@ def register(app, settings, held: Lexicons) -> None:
                 await asyncio.sleep(5)
 
     if settings.watch_lexicons is not None:
+        try:
+            key = signing.signing_key(settings.lexicon_signing_key, settings.data_dir)
+        except signing.NoSigningKey as err:
+            log.error("not watching %s: %s", settings.watch_lexicons, err)
+            return
+
         async def publish(bundle: dict) -> None:
             value = json.dumps(bundle, ensure_ascii=False).encode()
             await app.producer.send_and_wait(topics.LEXICONS, b"lexicons", value, 0, None, None)
 
         @app.task
         async def lexicon_watch():
-            await watch(settings.watch_lexicons, publish)
+            await watch(settings.watch_lexicons, publish, key, limit=settings.lexicon_check_seconds)

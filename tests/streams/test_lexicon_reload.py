@@ -3,7 +3,11 @@
 The walk-through follows README.md § "Editing the word lists" step by step, with the
 same commands, on a lexicons folder kept in a git repository of its own (a fresh
 clone in miniature): add a word with examples → lint → test → diff → `dozor run`,
-already running, applies it without a restart and without dropping a message.
+already running, applies it without a restart and without dropping a message. Then what
+must never reach it, produced straight to its lexicon topic as anyone with write access
+could: a bundle that skipped the checks, forged ones (unsigned, another key, altered after
+signing), one that cuts profanity to two words; and a worker that starts beside bundles it
+cannot finish checking in time starts anyway.
 """
 import os
 import re
@@ -17,9 +21,12 @@ from pathlib import Path
 
 import pytest
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from filters.lexicon import bundle as bundles
 from filters.paths import lexicon_root
-from streams import topics
+from filters.ruleset import fingerprint
+from streams import signing, topics
 from tests.streams.harness import REPO, Collector, now_iso
 
 pytestmark = pytest.mark.timeout(400)
@@ -51,6 +58,17 @@ class Service:
         from streams.service import producer
         self.producer = producer(bootstrap)
         self.live = self.wait_for(r"lexicon (\w+) (?:live|already in force)", 90)
+
+    def key(self):
+        """The signing key `dozor run` made in its data dir on its first start."""
+        return signing.signing_key(None, Path(self.env["DOZOR_DATA_DIR"]))
+
+    def send_bundle(self, record: dict) -> int:
+        """Produce `record` straight to the lexicon topic, as anyone with write access could;
+        returns the log position before it."""
+        mark = len(self.output())
+        self.producer.send(self.env["DOZOR_LEXICON_TOPIC"], key="lexicons", value=record, partition=0).get(30)
+        return mark
 
     def output(self) -> str:
         self.log.flush()
@@ -198,11 +216,69 @@ def test_a_bundle_that_skips_the_checks_is_refused_by_the_worker_itself(service,
         fh.write("\n~(х|х)+уй\n  + хххуй\n")
     publish = service.dozor("lexicon", "publish", "--dir", str(bad), check=False)
     assert publish.returncode == 1 and "(х|х)+уй" in publish.stderr       # the CLI checks first…
-    record = bundles.pack(bad, "live", by="someone skipping the checks")
-    mark = len(service.output())
-    service.producer.send(service.env["DOZOR_LEXICON_TOPIC"], key="lexicons", value=record, partition=0).get(30)
-    service.wait_for(rf"(REFUSED live lexicon version {record['version']})", 60, after=mark)   # …and the worker again
+    # …and a maintainer's key does not make a bundle good: signed, but never checked
+    record = signing.sign(bundles.pack(bad, "live", by="someone skipping the checks"), service.key())
+    mark = service.send_bundle(record)
+    service.wait_for(rf"(REFUSED live lexicon version {record['version']})", 60, after=mark)   # …the worker again
     found = service.verdict(f"c-{uuid.uuid4().hex[:6]}", "ну ты и чмоня")
+    assert found is not None and found["lexicon_version"] == service.live
+
+
+CONTROL = "\nконтрольная\n  + завтра контрольная\n"      # a school test, made «profanity» by whoever can write
+
+
+def _unsigned(record, key):
+    return {k: v for k, v in record.items() if k != "signature"}
+
+
+def _another_key(record, key):
+    return signing.sign(record, Ed25519PrivateKey.generate())
+
+
+def _altered(record, key):
+    files = record["files"] | {"profanity/mat.txt": record["files"]["profanity/mat.txt"] + CONTROL}
+    return record | {"files": files, "version": fingerprint({k: v.encode() for k, v in files.items()})}
+
+
+FORGED = [("unsigned, produced straight to the topic", _unsigned, "unsigned"),
+          ("signed with a key the worker does not trust", _another_key, "which this worker does not trust"),
+          ("altered after a maintainer signed it", _altered, "altered after signing")]
+
+
+@pytest.mark.parametrize("name, forge, why", FORGED, ids=[f[0] for f in FORGED])
+def test_a_forged_bundle_sent_to_the_topic_is_refused_and_logged_and_the_version_in_force_stays(
+        service, tmp_path, name, forge, why):
+    edited = tmp_path / "edited"
+    shutil.copytree(service.lexicons, edited)
+    if forge is not _altered:
+        with open(edited / "profanity/mat.txt", "a", encoding="utf-8") as fh:
+            fh.write(CONTROL)
+    record = forge(signing.sign(bundles.pack(edited, "live", by="not a maintainer"), service.key()), None)
+    mark = service.send_bundle(record)
+    service.wait_for(rf"(REFUSED live lexicon {record['version']}: [^\n]*{why})", 60, after=mark)
+    assert f"lexicon {service.live} stays in force" in service.output()[mark:]
+    chat = f"c-{uuid.uuid4().hex[:6]}"
+    assert service.verdict(chat, "Завтра контрольная по математике") is None     # never went live
+    found = service.verdict(chat, "какого х*я")
+    assert found is not None and found["lexicon_version"] == service.live
+    status = service.dozor("lexicon", "status").stdout                  # the maintainers see it was ignored
+    assert record["version"] not in status and "not signed by a trusted key" in status
+
+
+def test_a_signed_bundle_that_cuts_profanity_to_a_couple_of_words_is_refused(service, tmp_path):
+    cut = tmp_path / "cut"
+    shutil.copytree(service.lexicons, cut)
+    for path in (cut / "profanity").glob("*.txt"):
+        path.unlink()
+    (cut / "profanity/swept.tsv").unlink(missing_ok=True)
+    (cut / "profanity/mat.txt").write_text("категория: profanity\nсерьёзность: high\n\nхуй\n  + хуй\n"
+                                           "сука\n  + вот сука\n", encoding="utf-8")
+    publish = service.dozor("lexicon", "publish", "--dir", str(cut), check=False)
+    assert publish.returncode == 1 and "profanity would keep 2 of the" in publish.stderr
+    mark = service.send_bundle(signing.sign(bundles.pack(cut, "live", by="a careless script"), service.key()))
+    service.wait_for(r"(REFUSED live lexicon version \w+ refused[^\n]*)", 90, after=mark)
+    assert "profanity would keep 2 of the" in service.output()[mark:]
+    found = service.verdict(f"c-{uuid.uuid4().hex[:6]}", "пиздец")
     assert found is not None and found["lexicon_version"] == service.live
 
 
@@ -232,3 +308,31 @@ def test_a_candidate_runs_in_shadow_is_reported_and_promoted(service, tmp_path):
     found = service.verdict(chat, "ты балбес")
     assert found is not None and found["lexicon_version"] == version
     assert "shadow: off" in service.dozor("lexicon", "status").stdout
+
+
+def test_a_worker_starting_beside_a_bundle_it_cannot_finish_checking_starts_within_a_bound(service, tmp_path):
+    """The topic keeps every bundle, so every new worker meets a bad one again: it must give up on it
+    in bounded time and start, with the version of its image, saying so. Here the bound is made
+    shorter than checking any version takes."""
+    from tests.streams.harness import Worker
+
+    data = tmp_path / "w"
+    data.mkdir()
+    other = Worker(service.env["KAFKA_BOOTSTRAP"], f"dozor-late-{uuid.uuid4().hex[:6]}", data)
+    other.env.update({"DOZOR_LEXICON_TOPIC": service.env["DOZOR_LEXICON_TOPIC"],
+                      "DOZOR_LEXICONS": service.env["DOZOR_LEXICONS"], "DOZOR_LEXICON_CHECK_SECONDS": "0.5",
+                      "DOZOR_LEXICON_PUBLIC_KEY": str(signing.default_public(Path(service.env["DOZOR_DATA_DIR"])))})
+    started = time.monotonic()
+    other.start()
+    try:
+        deadline = time.monotonic() + 90
+        while "the lexicons this worker started with" not in other.tail_log():
+            assert other.proc.poll() is None, other.tail_log()
+            assert time.monotonic() < deadline, other.tail_log()
+            time.sleep(0.2)
+        took = time.monotonic() - started
+        log = other.tail_log()
+        assert "took more than 0.5 s" in log and "REFUSED live lexicon version" in log
+        assert took < 60, f"the worker took {took:.0f} s to start"
+    finally:
+        other.stop()
