@@ -4,7 +4,7 @@ from __future__ import annotations
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-from . import topics
+from . import kafka_auth, topics
 from .changelog import Table
 from .settings import Settings
 
@@ -62,6 +62,7 @@ def build(settings: Settings, lexicons=None) -> DozorApp:
         autodiscover=False,
         producer_acks=-1,
         Table=Table,
+        broker_credentials=kafka_auth.faust_credentials(),    # SASL/SCRAM where the cluster has ACLs
     )
     app.dozor_changelog = []
     app.conf.dozor_fetch_max_wait_ms = settings.fetch_max_wait_ms

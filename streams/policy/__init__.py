@@ -4,8 +4,13 @@
 plain dicts in replay and Faust tables in a worker, keyed exactly the same way:
 
     participants["chat|user"] -> Participant dict   (strikes, reviews, block, request, timers, role)
-    due[partition]            -> {"chat|user": earliest timer}   (what a tick must look at)
+    due["partition|minute"]   -> ["chat|user", …]  who has a timer due in that minute (schedule.py)
+    due["partition|cursor"]   -> the last minute a tick has finished
     members[user]             -> {"chats": {chat: {"via", "role", "pupils"}}, "parents": [...]}
+
+State stays bounded: strikes expire on a timer, a participant with nothing pending who left or
+has been silent for `forget_days` is forgotten, timers are small per-minute entries (not one value
+per partition re-serialised at every change), a roster record with no chat left is dropped.
 
 Flood windows are soft state (an in-memory dict per worker): after a restart they
 refill from new traffic; they can miss a flood in progress, never double a decision.
@@ -24,9 +29,9 @@ from datetime import datetime
 
 from filters import Message, check, registry
 
-from . import authority, commands, flood, membership, messages, roster, timers
+from . import authority, commands, flood, membership, messages, roster, schedule, timers
 from .config import Policy, default as default_policy
-from .records import Effects, Participant, iso
+from .records import Effects, Participant, parse_time
 
 __all__ = ["Engine", "Effects", "Policy", "commit"]
 
@@ -57,11 +62,14 @@ class Engine:
         # and worksheets, and asks the questions a roll call answers
         staff = authority.moderator(msg.chat_id, before, msg.sender_id) is not None
         window, extra, answering = flood.on_message(window, msg, self.policy, staff)
-        self.windows[msg.chat_id] = window
+        self.windows.pop(msg.chat_id, None)
+        self.windows[msg.chat_id] = window          # the most recent last: the quietest chat goes first
+        if len(self.windows) > flood.MAX_CHATS:
+            del self.windows[next(iter(self.windows))]
         p = Participant.from_dict(before) if before is not None else None
         p, fx = messages.on_message(p, msg, self.detect(msg), self.policy, extra, answering)
         if before is None or fx.decisions or fx.violations or fx.flags or fx.touched:
-            self._save(fx, key, p, partition)
+            self._save(fx, key, p, partition, msg.sent_at, before)
         return self._done(fx)
 
     def command(self, cmd: dict, partition: str = "0") -> Effects:
@@ -70,49 +78,77 @@ class Engine:
         who = self._get(self.participants, participant_key(cmd["chat_id"], cmd["by"]))
         kind = (before or {}).get("chat_kind") or registry.settings(cmd["chat_id"]).kind
         p, fx = commands.on_command(Participant.from_dict(before) if before else None, cmd, self.policy, who, kind)
-        self._save(fx, key, p, partition)
+        self._save(fx, key, p, partition, parse_time(cmd["at"]), before)
         return self._done(fx)
 
     def membership(self, event: dict, partition: str = "0") -> Effects:
         key = participant_key(event["chat_id"], event["user_id"])
         before = self._get(self.participants, key)
         p, fx = membership.on_membership(Participant.from_dict(before) if before else None, event, self.policy)
-        self._save(fx, key, p, partition)
+        self._save(fx, key, p, partition, parse_time(event["at"]), before)
         return self._done(fx)
 
     def roster(self, event: dict) -> Effects:
         """Follow-ups for other users and for the chats are in the effects' `forward`."""
         member, fx = roster.on_roster(self._get(self.members, event["user_id"]), event)
-        fx.writes.append((self.members, event["user_id"], member))
+        # a user in no chat and linked to no parent has nothing left to remember
+        fx.write(self.members, event["user_id"], member if member["chats"] or member["parents"] else None)
         return self._done(fx)
 
     def tick(self, now: datetime, partition: str = "0") -> Effects:
-        """Fire the timers due by `now` in one partition."""
+        """Fire the timers due by `now` in one partition: the minutes since the last tick."""
         fx = Effects()
-        for key, due in sorted((self._get(self.due, partition) or {}).items(), key=lambda kv: kv[1]):
-            if datetime.fromisoformat(due) > now:
+        cursor = self._now_in(fx, self.due, schedule.cursor(partition))
+        if cursor is None:
+            fx.write(self.due, schedule.cursor(partition), schedule.minute(now) - 1)
+            return self._done(fx)
+        target = schedule.minute(now)
+        for m in range(cursor + 1, target + 1):
+            bucket = schedule.bucket(partition, m)
+            entries = self._now_in(fx, self.due, bucket)
+            if not entries:
                 continue
-            data = self._get(self.participants, key)
-            if data is None:
-                continue
-            p = Participant.from_dict(data)
-            fx.extend(timers.on_tick(p, now))
-            self._save(fx, key, p, partition)
+            later = []            # still due later in this minute: looked at again by the next tick
+            for key in dict.fromkeys(entries):
+                data = self._now_in(fx, self.participants, key)
+                if data is None:
+                    continue
+                p = Participant.from_dict(data)
+                fx.extend(timers.on_tick(p, now, self.policy))
+                self._save(fx, key, p, partition, now, data)
+                nxt = timers.next_due(p)
+                if nxt is not None and schedule.minute(nxt) == m:
+                    later.append(key)
+            fx.write(self.due, bucket, later or None)
+        if target - 1 > cursor:
+            fx.write(self.due, schedule.cursor(partition), target - 1)
         return self._done(fx)
 
     # ----------------------------------------------------------------- state
-    def _save(self, fx: Effects, key: str, p: Participant, partition: str) -> None:
-        fx.writes.append((self.participants, key, p.to_dict()))
-        written = [v for m, k, v in fx.writes if m is self.due and k == partition]
-        pending = dict(written[-1] if written else self._get(self.due, partition) or {})
-        nxt = timers.next_due(p)
-        if nxt is not None:
-            pending[key] = iso(nxt)
-        elif key in pending:
-            del pending[key]
-        else:
+    def _save(self, fx: Effects, key: str, p: Participant, partition: str, at: datetime,
+              before: dict | None) -> None:
+        """Write `p` (or forget it: nothing pending and gone, or silent too long) and put it in the
+        bucket of its next timer, if that changed."""
+        timers.keep_or_forget(p, at, self.policy)
+        gone = timers.forgettable(p, at, self.policy)
+        fx.write(self.participants, key, None if gone else p.to_dict())
+        nxt = None if gone else timers.next_due(p)
+        if nxt is None or (before is not None and before.get("timers") and
+                           timers.next_due(Participant.from_dict(before)) == nxt):
             return
-        fx.writes.append((self.due, partition, pending))
+        cursor = self._now_in(fx, self.due, schedule.cursor(partition))
+        if cursor is None:
+            cursor = schedule.minute(at) - 1
+            fx.write(self.due, schedule.cursor(partition), cursor)
+        bucket = schedule.bucket(partition, max(schedule.minute(nxt), cursor + 1))
+        entries = list(self._now_in(fx, self.due, bucket) or [])
+        if key not in entries:
+            fx.write(self.due, bucket, entries + [key])
+
+    def _now_in(self, fx: Effects, mapping: MutableMapping, key: str):
+        """The value as this event sees it: its own writes so far, then the batch's, then the table."""
+        hit = fx.latest.get((id(mapping), key), _MISSING)
+        return self._get(mapping, key) if hit is _MISSING else hit
 
     def _get(self, mapping: MutableMapping, key: str):
         if self._pending:
@@ -141,7 +177,13 @@ _MISSING = object()
 
 
 def commit(fx: Effects) -> None:
-    """Apply the state writes of `fx`, in order (a worker calls this after the acks)."""
+    """Apply the state writes of `fx`, in order (a worker calls this after the acks); None deletes
+    (a table's tombstone: compaction drops the key on real Kafka)."""
     for mapping, key, value in fx.writes:
-        mapping[key] = value
+        if value is None:
+            if key in mapping:
+                del mapping[key]
+        else:
+            mapping[key] = value
     fx.writes.clear()
+    fx.latest.clear()

@@ -106,8 +106,8 @@ def _confirm(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
             grounds=[{"review_id": rid, "confirmed_by": by}])])
     if item.get("reported"):
         # the sender reported what someone else did: there is nothing to count against them
-        _, closed = reviews.close(p, rid, "confirmed", now, by, "a report taken up by the moderator: no strike "
-                                  "for the sender, who is not the offender")
+        _, closed = reviews.close(p, rid, "confirmed", now, by, "taken up by the moderator: no strike for the "
+                                  "sender, who is not the offender (a report, or a message too long to check)")
         return Effects(flags=[closed])
     return _count_confirmed(p, rid, item, now, by, policy, kind)
 

@@ -54,6 +54,7 @@ class Policy:
     strike_window: timedelta
     objection_window: timedelta
     review_window: timedelta
+    forget_after: timedelta
     handled_memory: int
     flood: dict[str, int]
     categories: dict[str, Category]
@@ -134,6 +135,7 @@ def load(path: Path | None = None, **overrides) -> Policy:
         strike_window=timedelta(days=float(limits.get("strike_window_days", 70))),
         objection_window=timedelta(hours=float(limits.get("objection_window_hours", 24))),
         review_window=timedelta(hours=float(limits.get("review_hours", 72))),
+        forget_after=timedelta(days=float(limits.get("forget_days", 180))),
         handled_memory=int(limits.get("handled_memory", 500)),
         flood={k: int(v) for k, v in data.get("flood", {}).items() if k != "roll_call_answers"},
         categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks,

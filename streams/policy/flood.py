@@ -55,23 +55,33 @@ def text_key(msg: Message) -> str:
     return " ".join([key] + [p for p in parts if p]).strip()
 
 
+MAX_IDS = 2_000          # message ids a chat's window remembers (redeliveries come soon after)
+MAX_KEYS = 1_000         # distinct texts it compares
+MAX_SAME = 50            # copies of one text it keeps (the cascade counts senders, a few suffice)
+MAX_CHATS = 10_000       # chats whose windows a worker keeps in memory; the quietest go first
+
+
 class ChatWindow:
     """Recent messages of one chat: ids (to ignore redeliveries), per sender, per text, and the
-    last time a teacher asked the chat something."""
+    last time a teacher asked the chat something. Bounded by time and by size: one message dated
+    in the future must not stop the pruning, nor a flood of distinct texts fill the memory."""
 
-    def __init__(self):
+    def __init__(self, policy: Policy | None = None):
+        rate = (policy.flood["rate_messages"] + 1) if policy else 64
         self.ids: dict[str, float] = {}                              # insertion order ≈ time order
-        self.by_user: dict[str, deque[float]] = defaultdict(deque)
-        self.by_key: dict[str, deque[tuple[float, str]]] = defaultdict(deque)
+        self.by_user: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=rate))
+        self.by_key: dict[str, deque[tuple[float, str]]] = defaultdict(lambda: deque(maxlen=MAX_SAME))
         self.asked_at: float | None = None                           # a teacher's last question
         self.asked: set[str] = set()                                 # its message ids (for reply_to)
         self.answered: set[str] = set()                              # who has answered it: once each
 
     def forget_before(self, horizon: float) -> None:
         for mid, ts in list(self.ids.items()):
-            if ts >= horizon:
+            if ts >= horizon and len(self.ids) <= MAX_IDS:
                 break
             del self.ids[mid]
+        while len(self.by_key) > MAX_KEYS:
+            del self.by_key[next(iter(self.by_key))]
         for table in (self.by_user, self.by_key):
             for k in list(table):
                 q = table[k]
@@ -103,13 +113,14 @@ def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
                staff: bool = False) -> tuple[ChatWindow, list[Violation], bool]:
     """(window, flood found, whether the message answers a teacher's roll call). `staff`: the
     sender joined the chat as teacher or admin (the message's sender_role counts too)."""
-    window = window or ChatWindow()
+    window = window or ChatWindow(policy)
     if msg.message_id in window.ids:
         return window, [], False              # a redelivery is not a repeat
     f = policy.flood
     at, user = msg.sent_at.timestamp(), msg.sender_id
     longest = max(f["rate_seconds"], f["repeat_seconds"], f["cascade_seconds"], f.get("roll_call_minutes", 180) * 60)
-    if window.ids and next(iter(window.ids.values())) < at - longest:
+    if window.ids and (next(iter(window.ids.values())) < at - longest or len(window.ids) >= MAX_IDS
+                       or len(window.by_key) > MAX_KEYS):
         window.forget_before(at - longest)
     window.ids[msg.message_id] = at
     if staff or msg.sender_role in STAFF:

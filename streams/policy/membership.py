@@ -26,6 +26,9 @@ class MembershipError(ValueError):
 
 def parse(data) -> dict:
     require(data, "membership event", ("event_id", "kind", "chat_id", "user_id", "at"), KINDS, MembershipError)
+    for key in ("role", "reason"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise MembershipError(f"membership field {key!r} must be a string (got {data[key]!r})")
     if data.get("pupils") is not None and not (isinstance(data["pupils"], list)
                                                 and all(isinstance(u, str) for u in data["pupils"])):
         raise MembershipError("membership field 'pupils' must be a list of user ids")

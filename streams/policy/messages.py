@@ -10,7 +10,7 @@ wall clock, so `dozor replay` and the stream workers agree.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from filters import registry
@@ -76,6 +76,9 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
         p.chat_kind, fx.touched = kind, True
     if msg.chat and msg.chat.timezone and p.chat_zone != msg.chat.timezone:
         p.chat_zone, fx.touched = msg.chat.timezone, True
+    day = at.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    if p.last_seen is None or parse_time(p.last_seen) < day:
+        p.last_seen, fx.touched = iso(day), True          # one write a day at most, not one a message
     blocked = p.blocked_at(at)
     if blocked:
         fx.touched = _remember_said(p, msg, verdict) or fx.touched
@@ -124,7 +127,8 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
                           "message_id": msg.message_id, "chat_id": msg.chat_id, "user_id": msg.sender_id,
                           "sent_at": iso(at), "counted": counted, "strikes": strikes,
                           "violations": [v.to_dict() for v in found],
-                          "lexicon_version": verdict.lexicon_version} | ({"review_id": rid} if rid else {}))
+                          "lexicon_version": verdict.lexicon_version} | ({"review_id": rid} if rid else {})
+                         | ({"repaired": list(msg.repairs)} if msg.repairs else {}))
     if acted:
         fx.flags.append(flag(msg, acted, policy, strikes, [d for d in fx.decisions if d.message_id == msg.message_id]))
     return p, fx
@@ -173,10 +177,11 @@ def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, wa
                  held: list[Violation], acted_deleted: bool, policy: Policy, strikes: int) -> str:
     """One item per message for what dozor is not sure of, with what a confirmation would do."""
     rid = reviews.review_id(msg.chat_id, msg.message_id)
-    reported = all(v.reported for v in waiting)
+    # nobody's offence: a parent reporting what was done to their child, or a message dozor ran out of
+    # time to read (filters/budget.py): a person looks into it, and confirming it strikes nobody
+    reported = all(v.reported or v.rule.startswith("review.") for v in waiting)
     cats = list(dict.fromkeys(v.category for v in waiting))
     if reported:
-        # a parent reporting what was done to their child is not the offender: look into it
         suggested = ["attend"]
     else:
         suggested = list(dict.fromkeys(reviews.SUGGESTED[policy.categories[c].confirmed] for c in cats))

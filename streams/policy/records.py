@@ -63,6 +63,7 @@ class Participant:
     pupils: list[str] = field(default_factory=list)       # a parent's children they are in the chat for
     chat_kind: str | None = None      # the chat's kind, as its messages say (parents, staff…)
     chat_zone: str | None = None      # the chat's time zone, as its messages say: what notices are dated in
+    last_seen: str | None = None      # when they last wrote here (to the day): silent long enough, forgotten
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -144,6 +145,12 @@ class Effects:
     forward: list[tuple[str, dict]] = field(default_factory=list)
     writes: list[tuple] = field(default_factory=list)  # (mapping, key, value) to commit after acks
     touched: bool = False      # the participant's record changed though nothing was decided
+    latest: dict = field(default_factory=dict, repr=False)   # (id(mapping), key) → the last value written
+
+    def write(self, mapping, key: str, value) -> None:
+        """A state change to commit after the acks (None deletes); the event reads its own writes."""
+        self.writes.append((mapping, key, value))
+        self.latest[(id(mapping), key)] = value
 
     def extend(self, other: "Effects") -> "Effects":
         self.decisions += other.decisions
@@ -152,5 +159,6 @@ class Effects:
         self.members += other.members
         self.forward += other.forward
         self.writes += other.writes
+        self.latest.update(other.latest)
         self.touched = self.touched or other.touched
         return self

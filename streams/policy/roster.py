@@ -33,6 +33,9 @@ class RosterError(ValueError):
 
 def parse(data) -> dict:
     require(data, "roster event", ("event_id", "kind", "user_id", "at"), KINDS, RosterError)
+    for key in ("chat_id", "role", "with_pupil", "parent"):
+        if data.get(key) is not None and not (isinstance(data[key], str) and data[key]):
+            raise RosterError(f"roster field {key!r} must be a non-empty string (got {data[key]!r})")
     if data["kind"] in ("join", "leave", "seen", "link") and not data.get("chat_id"):
         raise RosterError(f"a {data['kind']!r} event needs chat_id")
     if data["kind"] == "join" and data.get("role") is not None and data["role"] not in ROLES:

@@ -82,6 +82,17 @@ class Collector:
         raise AssertionError(f"waited {timeout}s for {count} records on {topic} matching {match}; "
                              f"got {len(self.get(topic, **match))}")
 
+    def wait_where(self, topic: str, count: int, where, timeout: float = 60) -> list[dict]:
+        """Like `wait`, with a predicate: for fields named like wait's own arguments (a dead letter's «topic»)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = [r for r in self.get(topic) if where(r)]
+            if len(got) >= count:
+                return got
+            time.sleep(0.1)
+        raise AssertionError(f"waited {timeout}s for {count} records on {topic}; got "
+                             f"{len([r for r in self.get(topic) if where(r)])}")
+
     def close(self):
         self.stop_flag = True
         self.thread.join(5)
@@ -92,7 +103,7 @@ class Worker:
     """`dozor worker` as a child process (so a test can SIGKILL it)."""
 
     def __init__(self, bootstrap: str, app_id: str, data_dir: Path, policy: Path | None = None,
-                 chats: Path | None = None):
+                 chats: Path | None = None, deadletter_key: Path | None = None, env: dict | None = None):
         self.env = {**os.environ, "KAFKA_BOOTSTRAP": bootstrap, "DOZOR_APP_ID": app_id,
                     "DOZOR_DATA_DIR": str(data_dir), "DOZOR_LOGLEVEL": "warning",
                     "PYTHONPATH": str(REPO)}
@@ -101,6 +112,9 @@ class Worker:
             self.env["DOZOR_POLICY"] = str(policy)
         if chats:
             self.env["DOZOR_CHATS"] = str(chats)      # the chat registry: moderators, authorisers
+        if deadletter_key:
+            self.env["DOZOR_DEADLETTER_KEY"] = str(deadletter_key)
+        self.env.update(env or {})
         self.log = open(data_dir / f"worker-{uuid.uuid4().hex[:6]}.log", "wb")
         self.proc = None
 

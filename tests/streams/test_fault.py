@@ -140,3 +140,42 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_no_strike(cluster, tmp_pat
               f"{redelivered} records redelivered with their original ids")
     finally:
         out.close()
+
+
+def test_two_workers_sharing_the_partitions_one_killed_lose_nothing_and_double_nothing(cluster, tmp_path):
+    tag = f"two{uuid.uuid4().hex[:4]}"
+    messages = stream_of(N, tag)
+    want = expected(messages)
+    out = Collector(cluster.bootstrap)
+    app_id = f"dozor-pair-{tag}"
+    a, b = run_worker(cluster, tmp_path, app_id), run_worker(cluster, tmp_path, app_id)
+    try:
+        wait_ready(cluster, out, a)
+        for m in messages:
+            cluster.send(topics.MESSAGES, m["chat_id"], m, flush=False)
+        cluster.producer.flush()
+        while len(ours(out, tag)) < len(want) // 3 or not committed(cluster, app_id):
+            assert a.proc.poll() is None and b.proc.poll() is None, a.tail_log() + b.tail_log()
+            time.sleep(0.05)
+        a.kill()                   # b takes over a's partitions mid-stream, from a's last commit
+        killed_at = len(ours(out, tag))
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len({d["decision_id"] for d in ours(out, tag)}) < len(want):
+            assert b.proc.poll() is None, b.tail_log()
+            time.sleep(0.2)
+        time.sleep(2)
+        got = ours(out, tag)
+        by_id = defaultdict(list)
+        for d in got:
+            by_id[d["decision_id"]].append(d)
+        missing, extra = set(want) - set(by_id), set(by_id) - set(want)
+        assert not missing and not extra, (
+            f"killed after {killed_at}: {len(missing)} decisions lost, {len(extra)} the policy never made\n"
+            f"surviving worker:\n{b.tail_log()}")
+        assert all(copy == want[i] for i, copies in by_id.items() for copy in copies)
+        print(f"\ntwo workers, one killed after {killed_at} of {len(want)} decisions; "
+              f"{len(got) - len(by_id)} records redelivered with their original ids")
+    finally:
+        a.stop()
+        b.stop()
+        out.close()

@@ -234,3 +234,17 @@ def test_the_lexicon_report_counts_dismissals_against_entries(tmp_path, capsys):
     flags.write_text(capsys.readouterr().out, encoding="utf-8")
     assert main(["lexicon", "reviews", "--flags", str(flags)]) == 0
     assert capsys.readouterr().out == replayed                   # the same report from a file of flags
+
+
+def too_long(msg_):
+    """What filters/budget.py gives when a message took too long to read."""
+    v = Violation("personal_data", "review.budget", "medium", (), "слишком долго проверять", certainty="possible")
+    return Verdict(msg_.message_id, (v,))
+
+
+def test_a_message_too_long_to_check_waits_for_a_person_and_confirming_it_strikes_nobody():
+    r = Run([staff(), msg("m1", "очень длинное сообщение")], engine=Engine(detect=too_long))
+    item = r.review_of("m1")
+    assert item["suggested"] == ["attend"] and r.decisions == []
+    r.feed([cmd("c1", "confirm", minutes=5, review_id=item["review_id"])])
+    assert r.decisions == [] and r.participant()["strikes"] == []

@@ -1,0 +1,63 @@
+"""State stays bounded: what nothing depends on any more is forgotten, by time as well as by events,
+and no single table value grows with the number of participants."""
+import json
+from datetime import timedelta
+
+from streams.policy import Engine
+from streams.policy.flood import MAX_IDS, MAX_KEYS
+from tests.streams.scenario import T0, Run, join, msg, staff
+
+SWEARS = ["х*й", "пи**ец", "бля", "заебали"]
+
+
+def keys(engine, prefix="c1|"):
+    return sorted(k for k in engine.participants if k.startswith(prefix))
+
+
+def test_strikes_stop_counting_on_their_own_timer():
+    r = Run([msg(f"m{i}", SWEARS[i], minutes=i) for i in range(3)], until=T0 + timedelta(days=71))
+    assert r.participant()["strikes"] == []        # no new violation was needed to expire them
+
+
+def test_a_silent_writer_is_forgotten_and_a_joined_member_is_not():
+    r = Run([join("u-joined"), msg("m1", "Когда собрание?", user="u-quiet"),
+             msg("m2", "В среду", user="u-joined")], until=T0 + timedelta(days=181))
+    assert keys(r.engine) == ["c1|u-joined"]
+
+
+def test_someone_who_left_with_nothing_pending_is_forgotten_at_once():
+    r = Run([join("u1"), msg("m1", "Спасибо"), {"event_id": "l1", "kind": "leave", "user_id": "u1", "chat_id": "c1",
+                                                 "at": (T0 + timedelta(minutes=5)).isoformat()}])
+    assert keys(r.engine) == []
+
+
+def test_a_block_is_remembered_a_year_so_the_next_one_is_longer():
+    r = Run([staff()] + [msg(f"m{i}", SWEARS[i], minutes=i) for i in range(4)], until=T0 + timedelta(days=200))
+    assert "c1|u1" in r.engine.participants and r.engine.participants["c1|u1"]["past_blocks"]
+    r.feed([], until=T0 + timedelta(days=400))
+    assert "c1|u1" not in r.engine.participants
+
+
+def test_no_table_value_grows_with_the_number_of_participants():
+    events = [msg(f"m{i}", "Корова, верни тетрадь", user=f"u{i}", chat=f"c{i % 50}", minutes=i * 0.01)
+              for i in range(3_000)]            # 3,000 review items, each with its expiry timer
+    r = Run(events)
+    biggest = max(len(json.dumps(v, ensure_ascii=False)) for v in r.engine.due.values())
+    assert biggest < 50_000, f"a timer entry of {biggest:,} bytes"
+    r.feed([], until=T0 + timedelta(days=200))
+    assert r.engine.participants == {} and all(k.endswith("|cursor") for k in r.engine.due)
+
+
+def test_a_chats_flood_window_is_bounded_even_with_a_message_from_the_future():
+    engine = Engine()
+    events = [msg("future", "привет из будущего", minutes=60 * 24 * 365)]
+    events += [msg(f"m{i}", f"текст номер {i}", user=f"u{i % 30}", minutes=i * 0.01) for i in range(5_000)]
+    Run(events, engine=engine)
+    window = engine.windows["c1"]
+    assert len(window.ids) <= MAX_IDS + 1 and len(window.by_key) <= MAX_KEYS + 1
+
+
+def test_a_roster_record_with_no_chat_left_is_dropped():
+    r = Run([join("u1"), {"event_id": "l1", "kind": "leave", "user_id": "u1", "chat_id": "c1",
+                          "at": (T0 + timedelta(minutes=5)).isoformat()}])
+    assert "u1" not in r.engine.members
