@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterable
 
 from kafka.admin import KafkaAdminClient, NewTopic
+
+from . import kafka_auth
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 
@@ -104,7 +106,7 @@ def create_topics(bootstrap: str, names: Iterable[str], partitions: int, config:
     """Create the topics that do not exist yet; an existing topic is left as it is."""
     admin = None
     try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+        admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000, **kafka_auth.client_options())
         existing = set(admin.list_topics())
         for name in names:
             if name in existing:
@@ -126,6 +128,7 @@ def read_to_end(bootstrap: str, topic: str, timeout: float = 30.0) -> tuple[list
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                             **kafka_auth.client_options(),
                              fetch_max_wait_ms=100, bootstrap_timeout_ms=10000)
     try:
         partitions = consumer.partitions_for_topic(topic)

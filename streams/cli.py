@@ -62,6 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from-beginning", action="store_true")
     p.set_defaults(func=cmd_tail)
 
+    p = sub.add_parser("deadletters", help="the records dozor could not use, with the reasons (never in clear)")
+    p.add_argument("--decrypt", metavar="KEYFILE", type=Path,
+                   help="the operators' Fernet key (DOZOR_DEADLETTER_KEY): also print each original record")
+    p.add_argument("--limit", type=int, default=50, help="the newest N (default 50, 0 for all)")
+    p.add_argument("--new-key", metavar="FILE", type=Path,
+                   help="make the operators' key (for DOZOR_DEADLETTER_KEY) in FILE and stop")
+    p.set_defaults(func=cmd_deadletters)
+
+    p = sub.add_parser("producer-key", help="a new producer key pair: the private key to a file, the public "
+                                            "key printed for DOZOR_PRODUCERS (streams/identity.py)")
+    p.add_argument("name", help="who produces with it: gateway, console, workers…")
+    p.add_argument("--out", type=Path, required=True, help="where to write the private key (mode 0600)")
+    p.set_defaults(func=cmd_producer_key)
+
     p = sub.add_parser("lexicon", help="lint, test, explain and sweep the word lists")
     lsub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, helptext in (("lint", "check the files for mistakes (every category unless one is named)"),
@@ -93,7 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--shadow", action="store_true",
                       help="run it beside the live version, recording disagreements, acting on nothing")
     mode.add_argument("--shadow-off", action="store_true", help="stop shadow mode (the live version stays)")
+    q.add_argument("--allow-shrink", action="store_true",
+                   help="allow a category to lose more than half its entries (workers refuse that otherwise)")
     lsub.add_parser("promote", help="make the candidate now in shadow mode the live version")
+    q = lsub.add_parser("keygen", help="make the key pair lexicon versions are signed with; prints the "
+                                       "public key for the workers' DOZOR_LEXICON_PUBLIC_KEY")
+    q.add_argument("--out", type=Path, help="the private key file (default: DOZOR_LEXICON_SIGNING_KEY, "
+                                            "else keys/lexicon-signing.key in DOZOR_DATA_DIR)")
     q = lsub.add_parser("shadow-report", help="where the shadow candidate and the live version disagree")
     q.add_argument("--limit", type=int, default=5, help="examples shown per kind (default 5)")
     lsub.add_parser("status", help="the live and shadow versions published on the lexicon topic")
@@ -190,28 +210,97 @@ def _send_time(value: str) -> datetime:
 
 
 def _check_jsonl(src, dst) -> int:
-    """One verdict or one error object per input line, in order; nothing skipped silently."""
+    """One verdict or one error object per input line, in order, whatever the bytes: not UTF-8,
+    not JSON, not an object, nested too deep, over the size limit, fields of the wrong kind. Blank
+    lines are no messages and get no answer. Stdin is read as bytes (a line in another encoding is
+    an error object naming it, not a crash), a line over the limit is skipped without being held
+    in memory, and what is written always encodes (a lone surrogate would stop the writer)."""
     from filters import Message, MessageError, check
+    from filters.door import MAX_RECORD_BYTES, decode_json, id_problem, utf8
+
+    source = getattr(src, "buffer", src)           # bytes from a real stdin, str from a StringIO
+    binary = getattr(dst, "buffer", None)
+    if binary is not None:
+        dst.flush()
+
+    def lines():
+        """(number, line without its newline or None when too long, its size), read at most limit + 1
+        at a time."""
+        n = 0
+        while True:
+            chunk = source.readline(MAX_RECORD_BYTES + 2)
+            if not chunk:
+                return
+            n += 1
+            newline = b"\n" if isinstance(chunk, bytes) else "\n"
+            if chunk.endswith(newline):
+                chunk = chunk[:-1]
+            elif len(chunk) > MAX_RECORD_BYTES:
+                size = len(chunk)
+                while True:                          # the rest of the line, read and dropped
+                    chunk = source.readline(1 << 16)
+                    size += len(chunk)
+                    if not chunk or chunk.endswith(newline):
+                        break
+                yield n, None, size - bool(chunk)
+                continue
+            yield n, chunk, len(chunk)
+
+    def write(out: dict) -> None:
+        line = json.dumps(out, ensure_ascii=False)
+        try:
+            data = line.encode("utf-8")
+        except UnicodeEncodeError:       # a lone surrogate the door let by: escaped, still JSON
+            line = json.dumps(out, ensure_ascii=True)
+            data = line.encode("ascii")
+        if binary is not None:
+            binary.write(data + b"\n")
+        else:
+            dst.write(line + "\n")
+
+    def answer(lineno: int, line, size: int) -> dict | None:
+        """What one line gets: a verdict, an error object (with "error"), or None when it is blank."""
+        def bad(why: str) -> dict:
+            return {"error": f"line {lineno}: {why}", "line": lineno}
+
+        if line is None:
+            return bad(f"{size:,} bytes, over the {MAX_RECORD_BYTES:,} dozor reads: a chat message is a "
+                       f"few kilobytes; send files by reference, not inline")
+        try:
+            text = utf8(line) if isinstance(line, bytes) else line
+            if not text.strip():
+                return None
+            data = decode_json(text)
+        except ValueError as err:                # not UTF-8, not JSON, nested too deep, a huge number
+            return bad(str(err))
+        try:
+            msg = Message.from_dict(data)
+        except MessageError as err:
+            out = {"error": f"line {lineno} is not a message: {err}", "line": lineno}
+            mid = data.get("message_id") if isinstance(data, dict) else None
+            if id_problem(mid) is None:          # echoed only when it is a usable id
+                out["message_id"] = mid
+            return out
+        except Exception as err:                 # a bug at the door: said, and the next line still runs
+            return bad(f"dozor could not read this message ({type(err).__name__}); please report it with the line")
+        try:
+            out = check(msg).to_dict()
+        except Exception as err:                 # a bug in a detector, not the sender's fault
+            return bad(f"dozor could not judge this message ({type(err).__name__}); please report it "
+                       f"with the line") | {"message_id": msg.message_id}
+        if msg.repairs:
+            out["repaired"] = list(msg.repairs)
+        return out
 
     errors = 0
-    for lineno, line in enumerate(src, 1):
-        if not line.strip():
+    for lineno, line, size in lines():
+        out = answer(lineno, line, size)
+        if out is None:
             continue
-        try:
-            data = json.loads(line)
-            msg = Message.from_dict(data)
-        except json.JSONDecodeError as err:
-            errors += 1
-            out = {"error": f"line {lineno} is not JSON: {err.msg} at column {err.colno}", "line": lineno}
-        except MessageError as err:
-            errors += 1
-            mid = data.get("message_id") if isinstance(data, dict) else None
-            out = {"error": f"line {lineno} is not a message: {err}", "line": lineno}
-            if isinstance(mid, str):
-                out["message_id"] = mid
-        else:
-            out = check(msg).to_dict()
-        dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+        errors += "error" in out
+        write(out)
+    if binary is not None:
+        binary.flush()
     if errors:
         print(f"dozor check: {errors} line(s) were not valid messages; see the error objects "
               f"in the output", file=sys.stderr)
@@ -343,11 +432,72 @@ def cmd_send(args) -> int:
     else:
         print("dozor send: give a text or --json", file=sys.stderr)
         return 2
-    key = value.get("user_id") if args.topic == "chat.roster" else value.get("chat_id")
+    key = str((value.get("user_id") if args.topic == "chat.roster" else value.get("chat_id")) or "")
+    from streams import identity
+
+    try:
+        signer = identity.load_signer()
+    except ValueError as err:
+        print(f"dozor send: {err}", file=sys.stderr)
+        return 2
+    headers = signer.headers(args.topic, key.encode(), json.dumps(value, ensure_ascii=False).encode()) \
+        if signer else None                # the bytes the producer below sends, signed
     prod = producer(bootstrap)
-    prod.send(args.topic, key=str(key or ""), value=value).get(10)
+    prod.send(args.topic, key=key, value=value, headers=headers).get(10)
     prod.close()
     print(json.dumps(value, ensure_ascii=False))
+    return 0
+
+
+def cmd_deadletters(args) -> int:
+    from streams import topics, wire
+    from streams.broker import read_to_end
+
+    if args.new_key:
+        if args.new_key.exists():
+            print(f"dozor deadletters: {args.new_key} exists; a key is never overwritten (originals encrypted "
+                  f"with it would be lost)", file=sys.stderr)
+            return 2
+        wire.new_key(args.new_key)
+        print(f"wrote a new key to {args.new_key} (mode 0600): set DOZOR_DEADLETTER_KEY={args.new_key} for the "
+              f"workers, and keep a copy outside Kafka", file=sys.stderr)
+        return 0
+    bootstrap = _bootstrap_or_exit("deadletters")
+    try:
+        cipher = wire.load_cipher(str(args.decrypt)) if args.decrypt else None
+    except ValueError as err:
+        print(f"dozor deadletters: {err}", file=sys.stderr)
+        return 2
+    values, _ = read_to_end(bootstrap, topics.DEADLETTER, timeout=120)
+    letters = [json.loads(v) for v in values]
+    shown = letters[-args.limit:] if args.limit else letters
+    print(f"{len(letters)} dead letter(s) on {topics.DEADLETTER}; the newest {len(shown)}:", file=sys.stderr)
+    for d in shown:
+        print(f"{d.get('at', '?')}  {d.get('topic')}[{d.get('partition')}]@{d.get('offset')}  {d.get('size')} bytes  "
+              f"{d.get('reason')}")
+        if cipher is not None:
+            try:
+                original = wire.decrypt(d, cipher)
+            except Exception:
+                print("    (not decryptable with this key)")
+                continue
+            print("    " + (original.decode("utf-8", "replace")[:2000] if original is not None
+                           else d.get("original_note", "(no original kept)")))
+    return 0
+
+
+def cmd_producer_key(args) -> int:
+    from streams import identity
+
+    if args.out.exists():
+        print(f"dozor producer-key: {args.out} exists; choose another file (a key is never overwritten)",
+              file=sys.stderr)
+        return 2
+    signer = identity.new_signer(args.name, args.out)
+    public = identity.public_text(signer.key.public_key())
+    print(f"wrote the private key of {args.name!r} to {args.out} (mode 0600): set DOZOR_PRODUCER_KEY={args.out} "
+          f"where {args.name} runs. Its public key, for the workers' DOZOR_PRODUCERS file:", file=sys.stderr)
+    print(f'[producers.{args.name}]\npublic_key = "{public}"\ntopics = []     # the topics {args.name} writes')
     return 0
 
 
@@ -398,6 +548,9 @@ def cmd_lexicon(args) -> int:
                          new_rev=new if new and not Path(new).is_dir() else None)
     if args.action == "reviews":
         return _reviews(args)
+    if args.action == "keygen":
+        from streams import lexicon_admin
+        return lexicon_admin.keygen(args.out)
     if args.action in ("publish", "promote", "shadow-report", "status"):
         from streams import lexicon_admin
         return lexicon_admin.main(args, _bootstrap_or_exit(f"lexicon {args.action}"))

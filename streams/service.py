@@ -11,7 +11,7 @@ from pathlib import Path
 
 from filters.paths import lexicon_root
 
-from . import topics
+from . import kafka_auth, topics
 from .broker import BrokerError, EmbeddedBroker, create_topics
 from .settings import Settings
 
@@ -39,18 +39,56 @@ def worker(settings: Settings) -> int:
     create_topics(settings.bootstrap, [topics.LEXICONS], 1, LEXICON_TOPIC_CONFIG)
     # the versions in force are applied before Faust starts: an agent that waited for them
     # while Faust fetched and recovered tables was seen to skip records (the SIGKILL test)
-    held = Lexicons(default(), settings.data_dir / "lexicons")
+    held = Lexicons(default(), settings.data_dir / "lexicons", _trusted_signers(settings),
+                    settings.lexicon_check_seconds)
     try:
         catch_up(held, settings.bootstrap)
     except TimeoutError as err:
         say(f"dozor: {err}; starting with lexicon {held.live.version}, later versions still apply")
     app = build(settings, held)
     try:
-        faust.Worker(app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
-                     override_logging=False).execute_from_commandline()
+        _worker_class(faust, settings.stop_timeout)(
+            app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
+            override_logging=False).execute_from_commandline()
     except SystemExit as done:
         return int(done.code or 0)
     return 0
+
+
+def _trusted_signers(settings: Settings) -> list:
+    """The public keys whose lexicon bundles this worker applies (streams/signing.py), said at start."""
+    from . import signing
+
+    try:
+        keys = signing.trusted_keys(settings.lexicon_public_key, settings.data_dir)
+    except ValueError as err:
+        say(f"dozor: {err}; no published lexicon version will be applied until it is fixed")
+        return []
+    if keys:
+        say(f"dozor: lexicon versions are applied only when signed by {', '.join(map(signing.key_id, keys))}")
+    else:
+        say(f"dozor: WARNING no public key to check lexicon versions with ({signing.ENV_PUBLIC} is unset and "
+            f"{signing.default_public(settings.data_dir)} does not exist): every published version will be "
+            f"refused and the lexicons of this image stay in force; set {signing.ENV_PUBLIC} to the line "
+            f"`dozor lexicon keygen` printed")
+    return keys
+
+
+def _worker_class(faust, stop_timeout: float):
+    """Faust's worker, with a bound on how long a stop signal may take: a worker whose broker had
+    gone away was seen to ignore SIGTERM for over an hour, retrying its last commit."""
+    from .fatal import watchdog
+
+    class Worker(faust.Worker):
+        def _on_sigterm(self) -> None:
+            watchdog(stop_timeout, "SIGTERM: the broker may be unreachable")
+            super()._on_sigterm()
+
+        def _on_sigint(self) -> None:
+            watchdog(stop_timeout, "Ctrl-C: the broker may be unreachable")
+            super()._on_sigint()
+
+    return Worker
 
 
 def _log_to_stderr() -> None:
@@ -75,6 +113,21 @@ def _log_to_stderr() -> None:
 
 def run(settings: Settings, demo: bool = False) -> int:
     broker = None
+    if settings.deadletter_key is None:
+        # zero setup keeps dead letters' originals too, encrypted with a key beside the data, not in Kafka
+        key = settings.data_dir / "deadletter.key"
+        if not key.exists():
+            from . import wire
+            wire.new_key(key)
+        settings.deadletter_key = str(key)
+    if not settings.bootstrap and settings.lexicon_signing_key is None:
+        # zero setup signs its own lexicon edits: a key pair in the data dir, made on the first start,
+        # which this worker trusts and `dozor lexicon publish` (same DOZOR_DATA_DIR) signs with
+        from . import signing
+
+        private, made = signing.ensure_pair(settings.data_dir)
+        say(f"dozor: {'made a new' if made else 'using the'} lexicon signing key {private} (public key in "
+            f"{signing.default_public(settings.data_dir)}); `dozor lexicon publish` signs with it")
     if not settings.bootstrap:
         try:
             broker = EmbeddedBroker().start()
@@ -112,7 +165,7 @@ def run(settings: Settings, demo: bool = False) -> int:
 
 def producer(bootstrap: str):
     from kafka import KafkaProducer
-    return KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+    return KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, **kafka_auth.client_options(),
                          max_in_flight_requests_per_connection=1,     # keep each chat's order on retries
                          key_serializer=str.encode,
                          value_serializer=lambda v: json.dumps(v, ensure_ascii=False).encode())
@@ -120,7 +173,7 @@ def producer(bootstrap: str):
 
 def consumer(bootstrap: str, *names: str, from_beginning: bool = False, group: str | None = None):
     from kafka import KafkaConsumer
-    return KafkaConsumer(*names, bootstrap_servers=bootstrap, group_id=group,
+    return KafkaConsumer(*names, bootstrap_servers=bootstrap, group_id=group, **kafka_auth.client_options(),
                          auto_offset_reset="earliest" if from_beginning else "latest",
                          enable_auto_commit=group is not None, session_timeout_ms=6000,
                          heartbeat_interval_ms=1000, consumer_timeout_ms=1000)

@@ -13,11 +13,21 @@
 | DOZOR_LEXICONS | the shipped lexicons/ | the lexicon folder a worker starts with (and `dozor run` watches) |
 | DOZOR_LEXICON_TOPIC | dozor.lexicons | where lexicon versions are published (`dozor lexicon publish`) and read |
 | DOZOR_WATCH_LEXICONS | 1 under `dozor run` on its embedded broker, else 0 | publish every edit of that folder that passes the gate |
+| DOZOR_LEXICON_PUBLIC_KEY | (unset: the data dir's `keys/lexicon-signing.pub`, if any) | the maintainers' Ed25519 public key(s) a worker accepts lexicon bundles from: the base64 line `dozor lexicon keygen` prints, or a file holding it; several separated by commas. A worker with none refuses every bundle (streams/signing.py) |
+| DOZOR_LEXICON_SIGNING_KEY | (unset: the data dir's `keys/lexicon-signing.key`, which `dozor run` on its embedded broker makes on first start) | the private key file `dozor lexicon publish`/`promote` and `dozor run`'s file watch sign bundles with (mode 0600) |
+| DOZOR_LEXICON_CHECK_SECONDS | 60 | how long checking one lexicon version may take (lint and every example, in a child process) before it is refused and the version in force stays |
+| DOZOR_CLOCK_AHEAD_S | 300 | a message dated more than this ahead of when the broker took it is judged at the broker's time (the violation says so) |
+| DOZOR_CLOCK_BEHIND_H | 168 | … or more than this many hours behind it (a gateway's backlog after an outage keeps its times within a week) |
+| DOZOR_STOP_TIMEOUT_S | 15 | after SIGTERM/SIGINT, how long a worker may take to stop cleanly before it exits anyway (a broker gone away would hold it) |
+| DOZOR_DEADLETTER_KEY | (unset: `dozor run` makes one in the data dir) | a Fernet key file; dead letters keep the original record encrypted with it (`dozor deadletters --decrypt`), never in clear |
+| DOZOR_PRODUCERS | (unset: every topic open) | a TOML file naming the producers trusted for each topic and their public keys (streams/identity.py); a topic it names takes only records they signed |
+| DOZOR_PRODUCER_KEY | (unset) | this process's own producer key (`dozor keygen`): workers sign what they write on closed topics (roster, membership, ticks), `dozor send` signs what it sends |
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from filters.paths import lexicon_root
@@ -39,6 +49,16 @@ class Settings:
     loglevel: str = "warning"
     fetch_max_wait_ms: int = 1500       # Faust's own value; lower trades throughput for latency on Tansu
     watch_lexicons: Path | None = None  # a folder whose edits this worker publishes (hot reload)
+    lexicon_public_key: str | None = None   # trusted signers of lexicon bundles (streams/signing.py)
+    lexicon_signing_key: Path | None = None  # the private key publishing signs with
+    lexicon_check_seconds: float = 60.0     # the bound on checking one lexicon version
+    clock_ahead: timedelta = timedelta(minutes=5)   # a message dated further ahead of the broker: broker time
+    clock_behind: timedelta = timedelta(days=7)     # … further behind (a gateway's backlog may be old)
+    tick_ahead: timedelta = timedelta(minutes=1)    # a tick further ahead is refused (not dozor's clock)
+    stop_timeout: float = 15.0          # seconds a stop signal waits for a clean stop before exiting
+    deadletter_key: str | None = None   # a Fernet key file: dead letters keep the original encrypted
+    producers: str | None = None        # DOZOR_PRODUCERS: who may write which topic (streams/identity.py)
+    producer_key: str | None = None     # DOZOR_PRODUCER_KEY: this worker's own key, for what it writes
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -52,6 +72,20 @@ class Settings:
                 fetch_max_wait_ms=int(env.get("DOZOR_FETCH_WAIT_MS", "1500")))
         if env.get("DOZOR_WATCH_LEXICONS", "0") not in ("", "0"):
             s.watch_lexicons = lexicon_root()
+        if env.get("DOZOR_CLOCK_AHEAD_S"):
+            s.clock_ahead = timedelta(seconds=float(env["DOZOR_CLOCK_AHEAD_S"]))
+        if env.get("DOZOR_CLOCK_BEHIND_H"):
+            s.clock_behind = timedelta(hours=float(env["DOZOR_CLOCK_BEHIND_H"]))
+        if env.get("DOZOR_STOP_TIMEOUT_S"):
+            s.stop_timeout = float(env["DOZOR_STOP_TIMEOUT_S"])
+        s.deadletter_key = env.get("DOZOR_DEADLETTER_KEY") or None
+        s.producers = env.get("DOZOR_PRODUCERS") or None
+        s.producer_key = env.get("DOZOR_PRODUCER_KEY") or None
+        s.lexicon_public_key = env.get("DOZOR_LEXICON_PUBLIC_KEY") or None
+        if env.get("DOZOR_LEXICON_SIGNING_KEY"):
+            s.lexicon_signing_key = Path(env["DOZOR_LEXICON_SIGNING_KEY"]).expanduser()
+        if env.get("DOZOR_LEXICON_CHECK_SECONDS"):
+            s.lexicon_check_seconds = float(env["DOZOR_LEXICON_CHECK_SECONDS"])
         if env.get("DOZOR_DATA_DIR"):
             s.data_dir = Path(env["DOZOR_DATA_DIR"])
         for k, v in overrides.items():
