@@ -179,3 +179,27 @@ def test_two_workers_sharing_the_partitions_one_killed_lose_nothing_and_double_n
         a.stop()
         b.stop()
         out.close()
+
+
+def test_a_worker_told_to_stop_stops_in_bounded_time_when_the_broker_is_gone(tmp_path):
+    import signal
+
+    own = Cluster()
+    out = Collector(own.bootstrap)
+    worker = Worker(own.bootstrap, f"dozor-stop-{uuid.uuid4().hex[:6]}", tmp_path,
+                    env={"DOZOR_STOP_TIMEOUT_S": "5"}).start()
+    try:
+        wait_ready(own, out, worker)
+        out.close()
+        own.close()                          # the broker goes away under the running worker
+        time.sleep(2)
+        started = time.monotonic()
+        worker.proc.send_signal(signal.SIGTERM)
+        worker.proc.wait(60)                  # it would retry its commit for as long as it could
+        took = time.monotonic() - started
+        assert took < 30, f"took {took:.0f} s to stop"
+        assert "did not stop within 5 s" in worker.tail_log() or worker.proc.returncode == 0
+    finally:
+        if worker.proc.poll() is None:
+            worker.kill()
+        worker.log.close()
