@@ -7,7 +7,6 @@ forgeries to a running `dozor run` over a real broker.
 """
 import logging
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -22,28 +21,13 @@ from filters.lexicon import safety
 from filters.lexicon.index import build
 from filters.lexicon.isolated import gate_in_child
 from filters.matcher import Matcher
-from filters.paths import lexicon_root
 from filters.ruleset import LexiconRefused, default, load
 from streams import lexicons, signing
+from tests.lexicons.folders import append
 
 CONTROL = "\nконтрольная\n  + завтра контрольная\n"        # the issue's forged bundle: a test is «profanity»
 
 
-@pytest.fixture
-def key():
-    return Ed25519PrivateKey.generate()
-
-
-@pytest.fixture
-def copy(tmp_path):
-    folder = tmp_path / "lexicons"
-    shutil.copytree(lexicon_root(), folder, ignore=shutil.ignore_patterns("_charmaps", "README.md"))
-    return folder
-
-
-def append(folder, name, text):
-    with open(folder / name, "a", encoding="utf-8") as fh:
-        fh.write(text)
 
 
 def holder(tmp_path, *trusted, limit=60.0):

@@ -13,6 +13,7 @@ from filters.model import Message
 from filters.paths import lexicon_root
 from filters.ruleset import LexiconRefused, default, load
 from filters.shadow import disagreement, report
+from tests.lexicons.folders import append
 
 T0 = datetime(2026, 11, 20, 10, tzinfo=timezone.utc)
 NEW_WORD = "\nчмоня\n  + ну ты и чмоня\n"
@@ -22,22 +23,6 @@ def msg(text, mid="m1"):
     return Message(mid, "c1", "u1", T0, text)
 
 
-@pytest.fixture
-def key():
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    return Ed25519PrivateKey.generate()
-
-
-@pytest.fixture
-def copy(tmp_path):
-    folder = tmp_path / "lexicons"
-    shutil.copytree(lexicon_root(), folder, ignore=shutil.ignore_patterns("_charmaps", "README.md"))
-    return folder
-
-
-def append(folder, name, text):
-    with open(folder / name, "a", encoding="utf-8") as fh:
-        fh.write(text)
 
 
 def test_a_version_is_named_by_its_files_and_every_verdict_carries_it(copy):

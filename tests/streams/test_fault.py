@@ -91,6 +91,23 @@ def ours(out: Collector, tag: str) -> list[dict]:
     return [d for d in out.get(topics.DECISIONS) if d["chat_id"].startswith(tag)]
 
 
+def same_as_replay(out: Collector, tag: str, want: dict, killed_at: int, logs: str) -> int:
+    """Every decision replay makes, none it does not, each copy identical: how many were redelivered."""
+    got = ours(out, tag)
+    by_id = defaultdict(list)
+    for d in got:
+        by_id[d["decision_id"]].append(d)
+    missing, extra = set(want) - set(by_id), set(by_id) - set(want)
+    assert not missing and not extra, (
+        f"killed after {killed_at}: {len(missing)} decisions lost, {len(extra)} the policy never made\n"
+        f"lost, e.g.: {[want[i] for i in sorted(missing, key=lambda i: want[i]['issued_at'])[:4]]}\n"
+        f"never made, e.g.: {[by_id[i][0] for i in sorted(extra)[:4]]}\n{logs}")
+    for decision_id, copies in by_id.items():
+        for copy in copies:       # a redelivered record is the same decision, never a recount
+            assert copy == want[decision_id]
+    return len(got) - len(by_id)
+
+
 def test_sigkill_mid_stream_loses_nothing_and_doubles_no_strike(cluster, tmp_path):
     tag = f"flt{uuid.uuid4().hex[:4]}"
     messages = stream_of(N, tag)
@@ -122,20 +139,8 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_no_strike(cluster, tmp_pat
             time.sleep(2)
         finally:
             second.stop()
-        got = ours(out, tag)
-        by_id = defaultdict(list)
-        for d in got:
-            by_id[d["decision_id"]].append(d)
-        missing, extra = set(want) - set(by_id), set(by_id) - set(want)
-        assert not missing and not extra, (
-            f"killed after {killed_at}: {len(missing)} decisions lost, {len(extra)} the policy never made\n"
-            f"lost, e.g.: {[want[i] for i in sorted(missing, key=lambda i: want[i]['issued_at'])[:4]]}\n"
-            f"never made, e.g.: {[by_id[i][0] for i in sorted(extra)[:4]]}\n"
-            f"first worker:\n{first.tail_log()}\nsecond worker:\n{second.tail_log()}")
-        for decision_id, copies in by_id.items():
-            for copy in copies:       # a redelivered record is the same decision, never a recount
-                assert copy == want[decision_id]
-        redelivered = len(got) - len(by_id)
+        redelivered = same_as_replay(out, tag, want, killed_at,
+                                     f"first worker:\n{first.tail_log()}\nsecond worker:\n{second.tail_log()}")
         print(f"\nkilled after {killed_at} of {len(want)} decisions; "
               f"{redelivered} records redelivered with their original ids")
     finally:
@@ -164,17 +169,9 @@ def test_two_workers_sharing_the_partitions_one_killed_lose_nothing_and_double_n
             assert b.proc.poll() is None, b.tail_log()
             time.sleep(0.2)
         time.sleep(2)
-        got = ours(out, tag)
-        by_id = defaultdict(list)
-        for d in got:
-            by_id[d["decision_id"]].append(d)
-        missing, extra = set(want) - set(by_id), set(by_id) - set(want)
-        assert not missing and not extra, (
-            f"killed after {killed_at}: {len(missing)} decisions lost, {len(extra)} the policy never made\n"
-            f"surviving worker:\n{b.tail_log()}")
-        assert all(copy == want[i] for i, copies in by_id.items() for copy in copies)
+        redelivered = same_as_replay(out, tag, want, killed_at, f"surviving worker:\n{b.tail_log()}")
         print(f"\ntwo workers, one killed after {killed_at} of {len(want)} decisions; "
-              f"{len(got) - len(by_id)} records redelivered with their original ids")
+              f"{redelivered} records redelivered with their original ids")
     finally:
         a.stop()
         b.stop()
