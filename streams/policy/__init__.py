@@ -4,13 +4,14 @@
 plain dicts in replay and Faust tables in a worker, keyed exactly the same way:
 
     participants["chat|user"] -> Participant dict   (strikes, reviews, block, request, timers, role)
-    due["partition|minute"]   -> ["chat|user", …]  who has a timer due in that minute (schedule.py)
+    due["partition|minute|n"] -> "chat|user"  whose timer falls due in that minute (schedule.py)
+    due["partition|minute"]   -> how many such slots the minute has
     due["partition|cursor"]   -> the last minute a tick has finished
     members[user]             -> {"chats": {chat: {"via", "role", "pupils"}}, "parents": [...]}
 
 State stays bounded: strikes expire on a timer, a participant with nothing pending who left or
-has been silent for `forget_days` is forgotten, timers are small per-minute entries (not one value
-per partition re-serialised at every change), a roster record with no chat left is dropped.
+has been silent for `forget_days` is forgotten, a timer is one small entry (not one value per
+partition re-serialised at every change), a roster record with no chat left is dropped.
 
 Flood windows are soft state (an in-memory dict per worker): after a restart they
 refill from new traffic; they can miss a flood in progress, never double a decision.
@@ -104,46 +105,57 @@ class Engine:
             return self._done(fx)
         target = schedule.minute(now)
         for m in range(cursor + 1, target + 1):
-            bucket = schedule.bucket(partition, m)
-            entries = self._now_in(fx, self.due, bucket)
-            if not entries:
+            size = self._now_in(fx, self.due, schedule.count(partition, m))
+            if not size:
                 continue
-            later = []            # still due later in this minute: looked at again by the next tick
-            for key in dict.fromkeys(entries):
+            if isinstance(size, list):           # a minute as the previous version wrote it
+                slots, entries = [], size
+            else:
+                slots = [schedule.slot(partition, m, n) for n in range(size)]
+                entries = [self._now_in(fx, self.due, s) for s in slots]
+            # the minute is emptied first; whoever is still due in it (later this minute) gets a
+            # new slot in it from _save, so the next tick looks again
+            for slot in slots:
+                fx.write(self.due, slot, None)
+            fx.write(self.due, schedule.count(partition, m), None)
+            for key in dict.fromkeys(e for e in entries if e):
                 data = self._now_in(fx, self.participants, key)
                 if data is None:
                     continue
                 p = Participant.from_dict(data)
                 fx.extend(timers.on_tick(p, now, self.policy))
-                self._save(fx, key, p, partition, now, data)
-                nxt = timers.next_due(p)
-                if nxt is not None and schedule.minute(nxt) == m:
-                    later.append(key)
-            fx.write(self.due, bucket, later or None)
+                self._save(fx, key, p, partition, now, data, looked_at=m)
         if target - 1 > cursor:
             fx.write(self.due, schedule.cursor(partition), target - 1)
         return self._done(fx)
 
     # ----------------------------------------------------------------- state
     def _save(self, fx: Effects, key: str, p: Participant, partition: str, at: datetime,
-              before: dict | None) -> None:
-        """Write `p` (or forget it: nothing pending and gone, or silent too long) and put it in the
-        bucket of its next timer, if that changed."""
+              before: dict | None, looked_at: int | None = None) -> None:
+        """Write `p` (or forget it: nothing pending and gone, or silent too long) and give its next
+        timer a slot in its minute, if that changed or is the minute a tick has just emptied
+        (`looked_at`)."""
         timers.keep_or_forget(p, at, self.policy)
         gone = timers.forgettable(p, at, self.policy)
         fx.write(self.participants, key, None if gone else p.to_dict())
         nxt = None if gone else timers.next_due(p)
-        if nxt is None or (before is not None and before.get("timers") and
-                           timers.next_due(Participant.from_dict(before)) == nxt):
+        if nxt is None:
+            return
+        if looked_at != schedule.minute(nxt) and (before is not None and before.get("timers") and
+                                                  timers.next_due(Participant.from_dict(before)) == nxt):
             return
         cursor = self._now_in(fx, self.due, schedule.cursor(partition))
         if cursor is None:
             cursor = schedule.minute(at) - 1
             fx.write(self.due, schedule.cursor(partition), cursor)
-        bucket = schedule.bucket(partition, max(schedule.minute(nxt), cursor + 1))
-        entries = list(self._now_in(fx, self.due, bucket) or [])
-        if key not in entries:
-            fx.write(self.due, bucket, entries + [key])
+        m = max(schedule.minute(nxt), cursor + 1)
+        size = self._now_in(fx, self.due, schedule.count(partition, m)) or 0
+        if isinstance(size, list):               # a minute as the previous version wrote it
+            if key not in size:
+                fx.write(self.due, schedule.count(partition, m), size + [key])
+            return
+        fx.write(self.due, schedule.slot(partition, m, size), key)
+        fx.write(self.due, schedule.count(partition, m), size + 1)
 
     def _now_in(self, fx: Effects, mapping: MutableMapping, key: str):
         """The value as this event sees it: its own writes so far, then the batch's, then the table."""

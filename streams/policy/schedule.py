@@ -1,10 +1,18 @@
-"""Where timers wait: one small table entry per partition and minute, naming whose timers fall due.
+"""Where timers wait: one small table entry per timer, named by the partition, the minute it falls
+due in and its place in that minute, holding whose timer it is.
 
-A tick looks at the minutes since the last one finished (normally one), not at every timer of the
-partition: the old single value per partition held every pending timer (0.94 MB at 20k timers,
-near the 1 MB limit, and re-serialised at each change). A participant's own timers stay in its
-record; an entry here only says «look at them in this minute». An entry whose participant's
-timer moved is harmless: the tick finds nothing due and drops it.
+    due["P|minute"]     -> how many slots that minute has (an int)
+    due["P|minute|n"]   -> "chat|user": the participant whose timer falls due then
+    due["P|cursor"]     -> the last minute a tick has finished
+
+A tick looks at the minutes since the last one finished (normally one) and reads their slots, not
+every timer of the partition. Each slot is written once and deleted when its minute has been
+looked at, so a burst (20,000 strikes in one minute all expiring together) makes 20,000 entries
+of ~40 bytes, not one value re-serialised at each of 20,000 changes (measured before: 153 KB and
+1.39 GB written to the changelog for 100k messages). A participant's own timers stay in its
+record; a slot only says «look at them in this minute». A slot whose participant's timer moved is
+harmless: the tick finds nothing due. A minute written by the previous version (a list of keys
+under "P|minute") is still read.
 """
 from __future__ import annotations
 
@@ -15,8 +23,12 @@ def minute(moment: datetime) -> int:
     return int(moment.timestamp() // 60)
 
 
-def bucket(partition: str, m: int) -> str:
+def count(partition: str, m: int) -> str:
     return f"{partition}|{m}"
+
+
+def slot(partition: str, m: int, n: int) -> str:
+    return f"{partition}|{m}|{n}"
 
 
 def cursor(partition: str) -> str:

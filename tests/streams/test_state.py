@@ -39,13 +39,28 @@ def test_a_block_is_remembered_a_year_so_the_next_one_is_longer():
 
 
 def test_no_table_value_grows_with_the_number_of_participants():
-    events = [msg(f"m{i}", "Корова, верни тетрадь", user=f"u{i}", chat=f"c{i % 50}", minutes=i * 0.01)
-              for i in range(3_000)]            # 3,000 review items, each with its expiry timer
+    # 3,000 review items within one minute, each with its expiry timer: all fall due together
+    events = [msg(f"m{i}", "Корова, верни тетрадь", user=f"u{i}", chat=f"c{i % 50}", minutes=i * 0.0003)
+              for i in range(3_000)]
     r = Run(events)
     biggest = max(len(json.dumps(v, ensure_ascii=False)) for v in r.engine.due.values())
-    assert biggest < 50_000, f"a timer entry of {biggest:,} bytes"
+    assert biggest < 100, f"a timer entry of {biggest:,} bytes"
+    assert len(r.engine.due) > 3_000                # one entry a timer
     r.feed([], until=T0 + timedelta(days=200))
     assert r.engine.participants == {} and all(k.endswith("|cursor") for k in r.engine.due)
+
+
+def test_a_minute_written_by_the_previous_version_still_fires():
+    r = Run([msg("m1", "Корова, верни тетрадь")])
+    engine = r.engine
+    slots = {k: v for k, v in engine.due.items() if not k.endswith("|cursor")}
+    minute_key = next(k for k, v in slots.items() if isinstance(v, int))
+    whose = [v for k, v in slots.items() if isinstance(v, str)]
+    for k in slots:
+        del engine.due[k]
+    engine.due[minute_key] = whose                  # the old shape: a list of keys under "P|minute"
+    r.feed([], until=T0 + timedelta(days=200))
+    assert engine.participants == {} and all(k.endswith("|cursor") for k in engine.due)
 
 
 def test_a_chats_flood_window_is_bounded_even_with_a_message_from_the_future():
