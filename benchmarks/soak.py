@@ -144,16 +144,28 @@ class Outputs:
 
 def committed_lag(bootstrap: str, group: str) -> int:
     """Records of chat.messages past the worker group's committed offsets (read without joining
-    the group: an offset fetch, as `kafka-consumer-groups --describe` does)."""
+    the group: an offset fetch, as `kafka-consumer-groups --describe` does). The log end is the last
+    record's offset + 1, read from the records themselves: the embedded broker's «latest offset»
+    can fall inside its last batch."""
     from kafka import KafkaConsumer, TopicPartition
 
     from streams import topics
 
-    c = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    c = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                      max_partition_fetch_bytes=8 * 1024 * 1024)
     try:
         tps = [TopicPartition(topics.MESSAGES, p) for p in range(PARTITIONS)]
         ends = c.end_offsets(tps)
-        return sum(ends[tp] - (c.committed(tp) or 0) for tp in tps)
+        c.assign(tps)
+        for tp in tps:
+            c.seek(tp, max(0, ends[tp] - 5_000))
+        last = {tp: -1 for tp in tps}
+        quiet = time.monotonic() + 3
+        while time.monotonic() < quiet:
+            for tp, batch in c.poll(500).items():
+                last[tp] = max(last[tp], batch[-1].offset)
+                quiet = time.monotonic() + 3
+        return sum(last[tp] + 1 - (c.committed(tp) or 0) for tp in tps)
     finally:
         c.close()
 

@@ -63,6 +63,10 @@ class Policy:
     chat_blocks: dict[str, str] = field(default_factory=dict)  # per kind of chat
     apology_words: tuple[str, ...] = ()                        # what an apology cited for an unblock says
     roll_call_answers: tuple[str, ...] = ()                    # how a roll call is answered: «идём», «да»
+    console_url: str = "http://127.0.0.1:8077"                 # where a moderator opens a review item
+
+    def review_link(self, review_id: str) -> str:
+        return f"{self.console_url.rstrip('/')}/review/{review_id}"
 
     def apologises(self, text: str) -> bool:
         words = fold_text(text)
@@ -140,7 +144,9 @@ def load(path: Path | None = None, **overrides) -> Policy:
         flood={k: int(v) for k, v in data.get("flood", {}).items() if k != "roll_call_answers"},
         categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks,
         apology_words=tuple(fold_text(w) for w in data.get("unblock", {}).get("apology_words", [])),
-        roll_call_answers=tuple(fold_text(w) for w in data.get("flood", {}).get("roll_call_answers", [])))
+        roll_call_answers=tuple(fold_text(w) for w in data.get("flood", {}).get("roll_call_answers", [])),
+        # the link in an urgent notification: the console as moderators reach it, not as it binds
+        console_url=os.environ.get("DOZOR_CONSOLE_URL") or "http://127.0.0.1:8077")
     settings.update(overrides)
     policy = Policy(**settings)
     if policy.max_block_days > 30:

@@ -202,7 +202,22 @@ def _open_review(p: Participant, fx: Effects, msg: Message, verdict: Verdict, wa
         # hidden because of this finding alone: only then is a dismissal a deletion to apologise for
         hidden=bool(held) and not acted_deleted,
         reported=reported, urgent=urgent)
+    if urgent and rid in p.reviews:
+        fx.decisions.append(notify_moderators(p, rid, msg, cats, policy))
     return rid
+
+
+def notify_moderators(p: Participant, rid: str, msg: Message, cats: list[str], policy: Policy) -> Decision:
+    """An urgent item reaches the chat's moderators where they are, privately, with a link to it:
+    a threat or hate must not wait for someone to open the console. `recipients` are the moderators
+    the chat registry names; teachers who joined with a role are the gateway's to add (it holds the
+    roster, dozor keeps no per-chat list of them)."""
+    names = ", ".join(policy.categories[c].name for c in cats)
+    return Decision(stable_id("nf", msg.chat_id, msg.message_id), msg.chat_id, msg.sender_id, "notify",
+                    iso(msg.sent_at), message_id=msg.message_id, audience="moderators",
+                    recipients=sorted(registry.settings(msg.chat_id).moderators), link=policy.review_link(rid),
+                    text=f"Срочно на проверку: {names}. Откройте: {policy.review_link(rid)}",
+                    reason=f"an urgent review item ({', '.join(cats)}) waits for a moderator")
 
 
 def flag(msg: Message, found, policy: Policy, strikes: int, decisions: list[Decision]) -> dict:

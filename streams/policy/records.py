@@ -118,7 +118,7 @@ class Decision:
     decision_id: str
     chat_id: str
     user_id: str
-    action: str                      # delete_message | remind | block | unblock | remove_member | notice
+    action: str                      # delete_message | remind | block | unblock | remove_member | notice | notify
     issued_at: str
     message_id: str | None = None
     until: str | None = None
@@ -126,7 +126,9 @@ class Decision:
     grounds: list[dict] = field(default_factory=list)
     reason: str = ""
     text: str = ""
-    audience: str | None = None      # remind/notice: "sender" (private) or "chat"
+    audience: str | None = None      # remind/notice: "sender" (private) or "chat"; notify: "moderators"
+    recipients: list[str] = field(default_factory=list)   # notify: the moderators' user ids dozor knows
+    link: str | None = None          # notify: where the item is, in the moderators' console
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, "", [])} | (

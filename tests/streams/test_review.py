@@ -19,7 +19,7 @@ TREATED = [
     ("an obscene form: certain, struck", "какого х*я опять", None, ["delete_message", "remind"], False, 1),
     ("a word that insults only when aimed: for a moderator", "Корова, верни тетрадь", None, [], True, 0),
     ("a homonym of swearing («на суку»): for a moderator", "ворона сидит на суку", None, [], True, 0),
-    ("a threat: urgent, for a moderator", "я тебя зарежу", None, [], True, 0),
+    ("a threat: urgent, for a moderator, who is notified", "я тебя зарежу", None, ["notify"], True, 0),
     ("an ad: never certain, for a moderator", "Покупайте косметику со скидкой 50% по ссылке", None, [], True, 0),
     ("a mobile number: deleted, no strike", "Мой номер 8 916 123-45-67, звоните", None,
      ["delete_message", "remind"], False, 0),
@@ -29,6 +29,19 @@ TREATED = [
      ["delete_message", "remind"], False, 0),
     ("an ordinary question: nothing", "Завтра контрольная по математике?", None, [], False, 0),
 ]
+
+
+def test_an_urgent_item_reaches_the_chats_moderators_privately_with_a_link(use_registry):
+    use_registry('[chats.c1]\nmoderators = ["t-7", "t-zavuch"]\n')
+    policy = load(console_url="https://dozor.school31.ru/")
+    r = Run([msg("m1", "я тебя зарежу", ctx=PII_CHAT)], engine=Engine(policy))
+    (note,) = [d for d in r.decisions if d["action"] == "notify"]
+    (item,) = r.flagged("review")
+    assert note["audience"] == "moderators" and note["recipients"] == ["t-7", "t-zavuch"]
+    assert note["link"] == f"https://dozor.school31.ru/review/{item['review_id']}"
+    assert "зарежу" not in note["text"] and item["review_id"] in note["text"]
+    calm = Run([msg("m1", "Корова, верни тетрадь", ctx=PII_CHAT)], engine=Engine(policy))
+    assert calm.flagged("review") and not [d for d in calm.decisions if d["action"] == "notify"]
 
 
 @pytest.mark.parametrize("name,text,attachments,decisions,review,strikes", TREATED, ids=[c[0] for c in TREATED])
@@ -165,9 +178,9 @@ def test_a_report_of_bullying_is_an_urgent_item_and_confirming_it_strikes_nobody
     r = Run([staff(), msg("m1", "сына на перемене обозвали тупицей")], engine=Engine(detect=reported))
     item = r.review_of("m1")
     assert item["reported"] and item["urgent"] and item["suggested"] == ["attend"]
-    assert r.decisions == []
+    assert [d["action"] for d in r.decisions] == ["notify"]       # to the moderators: nothing to the sender
     r.feed([cmd("c1", "confirm", minutes=5, review_id=item["review_id"])])
-    assert r.decisions == [] and r.participant()["strikes"] == []
+    assert [d["action"] for d in r.decisions] == ["notify"] and r.participant()["strikes"] == []
     assert "not the offender" in r.flagged("review_closed")[0]["reason"]
 
 
@@ -217,7 +230,9 @@ def test_the_review_loop_example_replays_as_the_readme_says(capsys):
     assert reviewed == {"m-2001", "m-2002", "m-2004"}        # a likely insult, a report, a home address
     assert {("delete_message", "m-2001"), ("delete_message", "m-2004"), ("notice", "m-2004"),
             ("delete_message", "m-2007")} <= decided
-    assert not {mid for _, mid in decided} & {"m-2002", "m-2003", "m-2005", "m-2006"}   # permitted
+    assert ("notify", "m-2002") in decided                   # the report reaches the moderators at once
+    acted = {mid for action, mid in decided if action != "notify"}
+    assert not acted & {"m-2002", "m-2003", "m-2005", "m-2006"}   # permitted: nothing done to the sender
     refused = [r for r in out if r["type"] == "flag" and r.get("kind") == "command_refused"]
     assert [(r["command"], r["urgent"]) for r in refused] == [("block", True), ("pardon", True)]
 
