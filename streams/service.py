@@ -16,6 +16,7 @@ from .broker import BrokerError, EmbeddedBroker, create_topics
 from .settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "parents-chat.jsonl"
+RUN_METRICS_PORT = 9108          # `dozor run`'s /metrics unless DOZOR_METRICS_PORT says otherwise
 
 
 def say(text: str) -> None:
@@ -46,6 +47,8 @@ def worker(settings: Settings) -> int:
     except TimeoutError as err:
         say(f"dozor: {err}; starting with lexicon {held.live.version}, later versions still apply")
     app = build(settings, held)
+    if settings.metrics_port is not None and not _serve_metrics(app, settings):
+        return 2
     try:
         _worker_class(faust, settings.stop_timeout)(
             app, loglevel=settings.loglevel, quiet=True, redirect_stdouts=False,
@@ -53,6 +56,23 @@ def worker(settings: Settings) -> int:
     except SystemExit as done:
         return int(done.code or 0)
     return 0
+
+
+def _serve_metrics(app, settings: Settings) -> bool:
+    """/metrics for Prometheus (streams/metrics.py), its address said at start; False: it cannot be served.
+    `dozor run`'s own default port, when taken (another `dozor run`), gives way to a free one."""
+    from . import metrics
+
+    try:
+        host, port = metrics.serve(app, settings.metrics_host, settings.metrics_port)
+    except OSError as err:
+        if not settings.metrics_default:
+            say(f"dozor: {err}")
+            return False
+        host, port = metrics.serve(app, settings.metrics_host, 0)
+        say(f"dozor: port {settings.metrics_port} is taken: metrics on a free port instead")
+    say(f"dozor: metrics on http://{host}:{port}/metrics")
+    return True
 
 
 def _trusted_signers(settings: Settings) -> list:
@@ -111,8 +131,12 @@ def _log_to_stderr() -> None:
         root.setLevel(logging.WARNING)
 
 
-def run(settings: Settings, demo: bool = False) -> int:
+def run(settings: Settings, demo: bool = False, on_ready=None) -> int:
+    """`on_ready(settings)`: called once the broker and topics are up, before the worker starts
+    (`dozor run` starts the moderators' console there)."""
     broker = None
+    if settings.metrics_port is None:            # DOZOR_METRICS_PORT unset: zero setup serves /metrics too
+        settings.metrics_port, settings.metrics_default = RUN_METRICS_PORT, True
     if settings.deadletter_key is None:
         # zero setup keeps dead letters' originals too, encrypted with a key beside the data, not in Kafka
         key = settings.data_dir / "deadletter.key"
@@ -154,6 +178,8 @@ def run(settings: Settings, demo: bool = False) -> int:
             f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor send --chat 5b-parents --user u-1 'какого х*я'\n"
             f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor tail\n"
             f"Ctrl-C stops dozor{' and the broker' if broker else ''}.")
+        if on_ready is not None:
+            on_ready(settings)
         if demo:
             threading.Thread(target=play_demo, args=(settings.bootstrap,), daemon=True).start()
         return worker(settings)

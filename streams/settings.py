@@ -21,6 +21,8 @@
 | DOZOR_STOP_TIMEOUT_S | 15 | after SIGTERM/SIGINT, how long a worker may take to stop cleanly before it exits anyway (a broker gone away would hold it) |
 | DOZOR_DEADLETTER_KEY | (unset: `dozor run` makes one in the data dir) | a Fernet key file; dead letters keep the original record encrypted with it (`dozor deadletters --decrypt`), never in clear |
 | DOZOR_PRODUCERS | (unset: every topic open) | a TOML file naming the producers trusted for each topic and their public keys (streams/identity.py); a topic it names takes only records they signed |
+| DOZOR_METRICS_PORT | unset: none for `dozor worker`, 9108 for `dozor run` (a free port if 9108 is taken) | Prometheus metrics on http://DOZOR_METRICS_HOST:PORT/metrics (streams/metrics.py); 0 picks a free port; the address is printed at start |
+| DOZOR_METRICS_HOST | 127.0.0.1 | where /metrics listens (0.0.0.0 in a container Prometheus scrapes from outside) |
 | DOZOR_PRODUCER_KEY | (unset) | this process's own producer key (`dozor keygen`): workers sign what they write on closed topics (roster, membership, ticks), `dozor send` signs what it sends |
 """
 from __future__ import annotations
@@ -59,6 +61,9 @@ class Settings:
     deadletter_key: str | None = None   # a Fernet key file: dead letters keep the original encrypted
     producers: str | None = None        # DOZOR_PRODUCERS: who may write which topic (streams/identity.py)
     producer_key: str | None = None     # DOZOR_PRODUCER_KEY: this worker's own key, for what it writes
+    metrics_port: int | None = None     # DOZOR_METRICS_PORT: None serves no /metrics, 0 a free port
+    metrics_host: str = "127.0.0.1"     # DOZOR_METRICS_HOST: loopback unless a deployment opens it
+    metrics_default: bool = False       # the port is `dozor run`'s default: another may be taken if it is busy
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -81,6 +86,13 @@ class Settings:
         s.deadletter_key = env.get("DOZOR_DEADLETTER_KEY") or None
         s.producers = env.get("DOZOR_PRODUCERS") or None
         s.producer_key = env.get("DOZOR_PRODUCER_KEY") or None
+        if env.get("DOZOR_METRICS_PORT", "").strip():
+            try:
+                s.metrics_port = int(env["DOZOR_METRICS_PORT"])
+            except ValueError:
+                raise ValueError(f"DOZOR_METRICS_PORT={env['DOZOR_METRICS_PORT']!r}: give a port number "
+                                 f"(0 picks a free one), or unset it to serve no metrics") from None
+        s.metrics_host = env.get("DOZOR_METRICS_HOST") or "127.0.0.1"
         s.lexicon_public_key = env.get("DOZOR_LEXICON_PUBLIC_KEY") or None
         if env.get("DOZOR_LEXICON_SIGNING_KEY"):
             s.lexicon_signing_key = Path(env["DOZOR_LEXICON_SIGNING_KEY"]).expanduser()

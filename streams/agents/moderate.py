@@ -21,6 +21,7 @@ import weakref
 
 from faust.streams import _current_event
 
+from .. import metrics
 from ..changelog import flush_changelog
 from ..dispatch import InputError, WrongKey, apply, received_at
 from ..fatal import stop_without_committing
@@ -42,7 +43,7 @@ def register(app, engine, out, lexicons, clock, producers) -> None:
                        received=received_at(msg.timestamp, clock))
         except IdentityError as err:
             log.warning("refused %s[%s]@%s: %s", msg.topic, msg.partition, msg.offset, err)
-            return [await out.deadletter(event, f"not from a trusted producer: {err}")], None
+            return [await out.deadletter(event, f"not from a trusted producer: {err}", cause="untrusted")], None
         except WrongKey as err:
             log.warning("%s[%s]@%s keyed %r: sent again under %r", msg.topic, msg.partition, msg.offset,
                         (event.key or b"")[:40], err.key[:40])
@@ -52,7 +53,8 @@ def register(app, engine, out, lexicons, clock, producers) -> None:
             return [await out.deadletter(event, str(err))], None
         except Exception as err:      # a bug must not make Faust skip the record silently
             log.exception("dead letter %s[%s]@%s: internal error", msg.topic, msg.partition, msg.offset)
-            return [await out.deadletter(event, f"internal error, please report: {err!r}")], None
+            return [await out.deadletter(event, f"internal error, please report: {err!r}",
+                                        cause="internal")], None
         return await out.send(fx), fx
 
     @app.agent(app.dozor_inbound, name="dozor-moderate")
@@ -61,10 +63,12 @@ def register(app, engine, out, lexicons, clock, producers) -> None:
         async for batch in stream.take_events(BATCH, within=WITHIN):
             engine.settle()                  # nothing pending from a batch cut short: it comes again
             lexicons.begin_batch()           # one lexicon version per batch: a reload lands between
-            decided, acks = [], []
+            decided, acks, spent = [], [], []
             try:
                 for event in batch:
+                    started = time.perf_counter()
                     sent, fx = await answer(event)
+                    spent.append(time.perf_counter() - started)
                     acks += sent
                     if fx is not None:
                         decided.append((event, fx))
@@ -79,6 +83,7 @@ def register(app, engine, out, lexicons, clock, producers) -> None:
             except Exception as err:         # the broker took neither the answers nor the dead letters
                 stop_without_committing(f"could not deliver the answers of a batch of {len(batch)} "
                                         f"record(s): {err!r}")
+            metrics.answered(batch, spent)   # every answer acknowledged; never raises
             for event, fx in decided:     # only now: a crash before this replays the batch, losing nothing
                 token = _current_event.set(weakref.ref(event))
                 try:

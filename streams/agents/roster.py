@@ -7,8 +7,9 @@ delivered stops the worker with nothing committed.
 from __future__ import annotations
 
 import logging
+import time
 
-from .. import topics
+from .. import metrics, topics
 from ..changelog import flush_changelog
 from ..dispatch import InputError, WrongKey, apply
 from ..fatal import stop_without_committing
@@ -27,7 +28,7 @@ def register(app, engine, out, producers) -> None:
             fx = apply(engine, topics.ROSTER, event.value, str(msg.partition), key=event.key or b"")
         except IdentityError as err:
             log.warning("refused chat.roster[%s]@%s: %s", msg.partition, msg.offset, err)
-            return [await out.deadletter(event, f"not from a trusted producer: {err}")], None
+            return [await out.deadletter(event, f"not from a trusted producer: {err}", cause="untrusted")], None
         except WrongKey as err:
             log.warning("chat.roster[%s]@%s keyed wrongly: sent again under %r", msg.partition, msg.offset,
                         err.key[:40])
@@ -37,7 +38,8 @@ def register(app, engine, out, producers) -> None:
             return [await out.deadletter(event, str(err))], None
         except Exception as err:          # a bug must not make Faust skip the record silently
             log.exception("dead letter chat.roster[%s]@%s: internal error", msg.partition, msg.offset)
-            return [await out.deadletter(event, f"internal error, please report: {err!r}")], None
+            return [await out.deadletter(event, f"internal error, please report: {err!r}",
+                                        cause="internal")], None
         return await out.send(fx), fx
 
     @app.agent(app.dozor_topics[topics.ROSTER], name="dozor-roster")
@@ -45,11 +47,14 @@ def register(app, engine, out, producers) -> None:
         async for event in stream.events():
             engine.settle()                   # nothing pending from an event cut short: it comes again
             try:
+                started = time.perf_counter()
                 acks, fx = await answer(event)
+                spent = time.perf_counter() - started
                 for ack in acks:
                     await ack
             except Exception as err:
                 stop_without_committing(f"could not deliver the answer to a roster event: {err!r}")
+            metrics.answered([event], [spent])    # its answers acknowledged; never raises
             if fx is not None:
                 commit(fx)
             engine.settle()
