@@ -48,8 +48,8 @@ import state                                                    # noqa: E402
 
 MARK_START, MARK_END = "<!-- bench:soak:start -->", "<!-- bench:soak:end -->"
 PARTITIONS = 4
-CHATS = 200
-SENDERS = 4_000        # 20 a chat
+CHATS = 2_000
+SENDERS = 20_000       # 10 a chat
 
 
 def log(msg: str) -> None:

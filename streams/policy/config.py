@@ -58,6 +58,7 @@ class Policy:
     handled_memory: int
     flood: dict[str, int]
     categories: dict[str, Category]
+    record_memory: int = 100
     chats: dict[str, frozenset[str]] = field(default_factory=dict)
     block: str = "auto"                                        # the default for every chat
     chat_blocks: dict[str, str] = field(default_factory=dict)  # per kind of chat
@@ -141,6 +142,7 @@ def load(path: Path | None = None, **overrides) -> Policy:
         review_window=timedelta(hours=float(limits.get("review_hours", 72))),
         forget_after=timedelta(days=float(limits.get("forget_days", 180))),
         handled_memory=int(limits.get("handled_memory", 500)),
+        record_memory=int(limits.get("record_memory", 100)),
         flood={k: int(v) for k, v in data.get("flood", {}).items() if k != "roll_call_answers"},
         categories=cats, chats=chats, block=limits.get("block", "auto"), chat_blocks=blocks,
         apology_words=tuple(fold_text(w) for w in data.get("unblock", {}).get("apology_words", [])),

@@ -117,7 +117,10 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
                                              grounds, *reminder))
     if counted and strikes >= policy.block_after and not blocked:
         fx.extend(block_or_propose(p, at, msg.message_id, policy, kind))
-    p.record = p.record[-(policy.handled_memory - 1):] + [
+    # what a pardon or a confirmation may still look up: the strike window's, at most record_memory
+    # of them (a participant's record is re-serialised at each change: 500 entries made it 100 KB)
+    since = at - policy.strike_window
+    p.record = [r for r in p.record[-(policy.record_memory - 1):] if parse_time(r["at"]) > since] + [
         {"message_id": msg.message_id, "categories": [v.category for v in found], "at": iso(at),
          "deleted": deleted, "counted": counted, "entries": reviews.entries(acted + held)}]
     rid = None

@@ -76,3 +76,14 @@ def test_a_roster_record_with_no_chat_left_is_dropped():
     r = Run([join("u1"), {"event_id": "l1", "kind": "leave", "user_id": "u1", "chat_id": "c1",
                           "at": (T0 + timedelta(minutes=5)).isoformat()}])
     assert "u1" not in r.engine.members
+
+
+def test_a_frequent_offenders_record_keeps_only_what_a_pardon_may_still_need():
+    # 150 sticker floods from one parent (deleted, never struck): the record keeps the last 100
+    stickers = [{"kind": "sticker", "file_name": f"s{i}.webp"} for i in range(150)]
+    r = Run([msg(f"m{i}", "", attachments=[stickers[i]], minutes=i * 10) for i in range(150)])
+    record = r.participant()["record"]
+    assert len(record) == 100 and record[-1]["message_id"] == "m149"
+    # and after the strike window only the new one is left
+    r.feed([msg("late", "", attachments=[{"kind": "sticker", "file_name": "x.webp"}], minutes=60 * 24 * 80)])
+    assert [x["message_id"] for x in r.participant()["record"]] == ["late"]
