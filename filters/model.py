@@ -86,6 +86,7 @@ class Message:
     def from_dict(cls, data: Any) -> "Message":
         if not isinstance(data, dict):
             raise MessageError(f"a message must be a JSON object, got {type(data).__name__}")
+        _at_most_attachments(data.get("attachments"))     # before walking them all for their depth
         if depth(data) > MAX_DEPTH:
             raise MessageError(f"the message nests more than {MAX_DEPTH} levels deep: a chat message is "
                                f"three (message, attachments, attachment); flatten the extra fields")
@@ -144,6 +145,12 @@ def _parse_time(value: Any) -> datetime:
     return moment
 
 
+def _at_most_attachments(value) -> None:
+    if isinstance(value, list) and len(value) > MAX_ATTACHMENTS:
+        # the messengers send at most ten with one message (an album): thousands are not a message
+        raise MessageError(f"field 'attachments' has {len(value):,} items; a message carries at most "
+                           f"{MAX_ATTACHMENTS} (an album is ten in the messengers): split it")
+
 def _parse_attachments(value: Any) -> tuple[tuple[dict, ...], str | None]:
     """(the attachments, what was repaired in their strings or None). Each is checked for its
     shape only; how many the detectors look at is theirs to bound."""
@@ -152,10 +159,7 @@ def _parse_attachments(value: Any) -> tuple[tuple[dict, ...], str | None]:
     if not isinstance(value, list):
         raise MessageError(f"field 'attachments' must be a list of objects like [{{\"kind\": \"image\"}}]"
                            f" (got {shown(value)})")
-    if len(value) > MAX_ATTACHMENTS:
-        # the messengers send at most ten with one message (an album): thousands are not a message
-        raise MessageError(f"field 'attachments' has {len(value):,} items; a message carries at most "
-                           f"{MAX_ATTACHMENTS} (an album is ten in the messengers): split it")
+    _at_most_attachments(value)
     out, repaired = [], 0
     for i, item in enumerate(value):
         if not isinstance(item, dict) or item.get("kind") not in ATTACHMENT_KINDS:
