@@ -13,6 +13,8 @@ refills.
 """
 from __future__ import annotations
 
+import hashlib
+
 from collections import defaultdict, deque
 
 import regex
@@ -46,6 +48,12 @@ def attachment_key(a: dict) -> str | None:
     return None
 
 
+def _digest(key: str) -> bytes:
+    """What the window keeps of a text: 16 bytes, whatever its length (a 4,096-character text
+    repeated is the same key as itself, and memory does not grow with what people write)."""
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def text_key(msg: Message) -> str:
     """The content of a message, for «the same again»: '' when it cannot be told apart."""
     key = _NOISE.sub(" ", fold(msg.text)).strip()
@@ -55,10 +63,15 @@ def text_key(msg: Message) -> str:
     return " ".join([key] + [p for p in parts if p]).strip()
 
 
-MAX_IDS = 2_000          # message ids a chat's window remembers (redeliveries come soon after)
-MAX_KEYS = 1_000         # distinct texts it compares
+# A worker keeps every active chat's window in memory: the caps make the worst case (an attacker
+# writing distinct texts into thousands of chats) ~250 KB a chat and ~500 MB a worker; a school's
+# chats use a few KB each. The soak (2,000 chats at 1,000 msgs/s) grew a worker to 1.2 GB in 15
+# minutes when windows kept 3 hours (the roll call's span) of ids and whole texts as keys.
+MAX_IDS = 500            # message ids a chat's window remembers (redeliveries come soon after)
+MAX_KEYS = 300           # distinct texts it compares (by digest, not the text)
 MAX_SAME = 50            # copies of one text it keeps (the cascade counts senders, a few suffice)
-MAX_CHATS = 10_000       # chats whose windows a worker keeps in memory; the quietest go first
+MAX_CHATS = 2_000        # chats whose windows a worker keeps; the quietest go first (and lose nothing
+                         # but a flood in progress: soft state, see streams/policy/__init__.py)
 
 
 class ChatWindow:
@@ -70,7 +83,7 @@ class ChatWindow:
         rate = (policy.flood["rate_messages"] + 1) if policy else 64
         self.ids: dict[str, float] = {}                              # insertion order ≈ time order
         self.by_user: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=rate))
-        self.by_key: dict[str, deque[tuple[float, str]]] = defaultdict(lambda: deque(maxlen=MAX_SAME))
+        self.by_key: dict[bytes, deque[tuple[float, str]]] = defaultdict(lambda: deque(maxlen=MAX_SAME))
         self.asked_at: float | None = None                           # a teacher's last question
         self.asked: set[str] = set()                                 # its message ids (for reply_to)
         self.answered: set[str] = set()                              # who has answered it: once each
@@ -118,7 +131,9 @@ def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
         return window, [], False              # a redelivery is not a repeat
     f = policy.flood
     at, user = msg.sent_at.timestamp(), msg.sender_id
-    longest = max(f["rate_seconds"], f["repeat_seconds"], f["cascade_seconds"], f.get("roll_call_minutes", 180) * 60)
+    # the roll call's hours live in asked_at/answered; ids and texts are needed only as long as the
+    # longest flood rule looks back
+    longest = max(f["rate_seconds"], f["repeat_seconds"], f["cascade_seconds"])
     if window.ids and (next(iter(window.ids.values())) < at - longest or len(window.ids) >= MAX_IDS
                        or len(window.by_key) > MAX_KEYS):
         window.forget_before(at - longest)
@@ -140,7 +155,7 @@ def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
             # a parent typing one thought in six short lines is not sure flood: a person looks
             found.append(("flood.rate", f"{rate} messages in {f['rate_seconds']} s", "likely"))
     if key:
-        same = window.by_key[key]
+        same = window.by_key[_digest(key)]
         same.append((at, user))
         repeats = sum(1 for ts, u in same if u == user and ts > at - f["repeat_seconds"])
         if repeats >= f["repeat_count"] and not answering:

@@ -87,3 +87,14 @@ def test_a_frequent_offenders_record_keeps_only_what_a_pardon_may_still_need():
     # and after the strike window only the new one is left
     r.feed([msg("late", "", attachments=[{"kind": "sticker", "file_name": "x.webp"}], minutes=60 * 24 * 80)])
     assert [x["message_id"] for x in r.participant()["record"]] == ["late"]
+
+
+def test_a_chats_window_keeps_only_what_the_flood_rules_look_back_on():
+    engine = Engine()
+    long_text = "Уважаемые родители, напоминаю о собрании " * 100          # 4,000 characters
+    events = [msg(f"m{i}", f"{long_text} {i}", user=f"u{i % 9}", minutes=i * 0.1) for i in range(300)]
+    events.append(msg("later", "Спасибо", user="u1", minutes=30 + 300 * 0.1))   # past every flood window
+    Run(events, engine=engine)
+    window = engine.windows["c1"]
+    assert list(window.ids) == ["later"]                     # not three hours of ids (the roll call's span)
+    assert all(isinstance(k, bytes) and len(k) == 16 for k in window.by_key)   # digests, not the texts
