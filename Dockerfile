@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY filters ./filters
 COPY streams ./streams
 COPY lexicons ./lexicons
+COPY console ./console
 COPY examples ./examples
 RUN pip install --no-cache-dir . && useradd --create-home dozor
 USER dozor

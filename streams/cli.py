@@ -44,7 +44,29 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("run", help="the service with zero setup (embedded broker unless KAFKA_BOOTSTRAP)")
     p.add_argument("--demo", action="store_true", help="play the sample parents' chat and show decisions")
+    p.add_argument("--no-console", action="store_true", help="do not start the moderators' console beside it")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("console", help="the moderators' web console (reads flags, decisions and violations; "
+                                       "sends their commands)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8077, help="port (default 8077; 0 for a free one)")
+    p.add_argument("--ingest-only", action="store_true",
+                   help="only read the topics into the database, no web server (beside a WSGI server of yours)")
+    p.set_defaults(func=cmd_console)
+
+    p = sub.add_parser("console-user", help="moderators' console accounts: add, password, list")
+    csub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = csub.add_parser("add", help="a new moderator account (asks for the password)")
+    q.add_argument("login")
+    q.add_argument("--user-id", required=True, help="the moderator's messenger user id (commands are sent by it)")
+    q.add_argument("--chats", required=True, help="the chat ids they moderate, comma-separated")
+    q.add_argument("--password-file", type=Path, help="read the password from this file instead of asking")
+    q = csub.add_parser("password", help="set a new password (asks for it)")
+    q.add_argument("login")
+    q.add_argument("--password-file", type=Path, help="read the password from this file instead of asking")
+    csub.add_parser("list", help="the accounts, their messenger ids and chats")
+    p.set_defaults(func=cmd_console_user)
 
     p = sub.add_parser("worker", help="one stream worker against KAFKA_BOOTSTRAP (run many side by side)")
     p.set_defaults(func=cmd_worker)
@@ -397,7 +419,71 @@ def _settings():
 
 def cmd_run(args) -> int:
     from streams.service import run
-    return run(_settings(), demo=args.demo)
+    hook = None if args.no_console else (lambda settings: _start_console(settings, args.demo))
+    return run(_settings(), demo=args.demo, on_ready=hook)
+
+
+DEMO_CHAT, DEMO_MODERATOR = "sch31-5b-parents", "t-demo"      # the sample chat of examples/parents-chat.jsonl
+
+
+def _start_console(settings, demo: bool):
+    """The moderators' console beside the worker (console/); its failure never stops the worker.
+    Returns what stops it."""
+    import os
+
+    from streams.service import say
+    try:
+        from console import server
+        try:
+            console = server.start(settings.bootstrap, "127.0.0.1", int(os.environ.get("DOZOR_CONSOLE_PORT", "8077")))
+        except OSError:
+            if os.environ.get("DOZOR_CONSOLE_PORT"):
+                raise
+            console = server.start(settings.bootstrap, "127.0.0.1", 0)     # another `dozor run` has 8077
+    except Exception as err:                 # a port taken, a database that will not open
+        say(f"dozor: the moderators' console did not start ({err}); the worker runs without it. "
+            f"Set DOZOR_CONSOLE_PORT to another port, or run `dozor run --no-console`")
+        return None
+    say(f"dozor: the moderators' console is at {console.url} (accounts: `dozor console-user add`)")
+    # urgent notifications link to the items here, unless the operator said where moderators reach it
+    os.environ.setdefault("DOZOR_CONSOLE_URL", console.url)
+    if demo:
+        from console import accounts
+        try:
+            password = accounts.demo("demo", DEMO_MODERATOR, DEMO_CHAT)
+            _join_as_teacher(settings.bootstrap, DEMO_MODERATOR, DEMO_CHAT)
+        except Exception as err:
+            say(f"dozor: the demo moderator could not be made ({err}); make one with `dozor console-user add`")
+            return console.stop
+        say(f"dozor: demo moderator for {DEMO_CHAT}: sign in at {console.url} as «demo», password {password} "
+            f"(new at every start)")
+    return console.stop
+
+
+def _join_as_teacher(bootstrap: str, user_id: str, chat_id: str) -> None:
+    """The workers obey a moderator's command only from a moderator of the chat: the demo one joins it
+    as its teacher (a roster event, as a gateway would send)."""
+    from streams import identity, topics
+    from streams.service import producer
+
+    event = {"event_id": f"demo-join-{user_id}", "kind": "join", "user_id": user_id, "chat_id": chat_id,
+             "role": "teacher", "at": datetime.now(timezone.utc).isoformat()}
+    signer = identity.load_signer()
+    headers = signer.headers(topics.ROSTER, user_id.encode(), json.dumps(event, ensure_ascii=False).encode()) \
+        if signer else None
+    prod = producer(bootstrap)
+    prod.send(topics.ROSTER, key=user_id, value=event, headers=headers).get(10)
+    prod.close()
+
+
+def cmd_console(args) -> int:
+    from console import server
+    return server.main(args)
+
+
+def cmd_console_user(args) -> int:
+    from console import server
+    return server.user_command(args)
 
 
 def cmd_worker(args) -> int:

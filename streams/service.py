@@ -133,8 +133,9 @@ def _log_to_stderr() -> None:
 
 def run(settings: Settings, demo: bool = False, on_ready=None) -> int:
     """`on_ready(settings)`: called once the broker and topics are up, before the worker starts
-    (`dozor run` starts the moderators' console there)."""
-    broker = None
+    (`dozor run` starts the moderators' console there); what it returns, if callable, is called when
+    the worker has stopped, before the broker stops (so nothing is left calling a broker gone away)."""
+    broker, cleanup = None, None
     if settings.metrics_port is None:            # DOZOR_METRICS_PORT unset: zero setup serves /metrics too
         settings.metrics_port, settings.metrics_default = RUN_METRICS_PORT, True
     if settings.deadletter_key is None:
@@ -179,11 +180,13 @@ def run(settings: Settings, demo: bool = False, on_ready=None) -> int:
             f"  KAFKA_BOOTSTRAP={settings.bootstrap} dozor tail\n"
             f"Ctrl-C stops dozor{' and the broker' if broker else ''}.")
         if on_ready is not None:
-            on_ready(settings)
+            cleanup = on_ready(settings)
         if demo:
             threading.Thread(target=play_demo, args=(settings.bootstrap,), daemon=True).start()
         return worker(settings)
     finally:
+        if callable(cleanup):
+            cleanup()
         if broker:
             broker.stop()
             say("dozor: embedded broker stopped")

@@ -67,7 +67,7 @@ class Policy:
     console_url: str = "http://127.0.0.1:8077"                 # where a moderator opens a review item
 
     def review_link(self, review_id: str) -> str:
-        return f"{self.console_url.rstrip('/')}/review/{review_id}"
+        return f"{self.console_url.rstrip('/')}/item/{review_id}/"
 
     def apologises(self, text: str) -> bool:
         words = fold_text(text)

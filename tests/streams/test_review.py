@@ -38,7 +38,7 @@ def test_an_urgent_item_reaches_the_chats_moderators_privately_with_a_link(use_r
     (note,) = [d for d in r.decisions if d["action"] == "notify"]
     (item,) = r.flagged("review")
     assert note["audience"] == "moderators" and note["recipients"] == ["t-7", "t-zavuch"]
-    assert note["link"] == f"https://dozor.school31.ru/review/{item['review_id']}"
+    assert note["link"] == f"https://dozor.school31.ru/item/{item['review_id']}/"
     assert "зарежу" not in note["text"] and item["review_id"] in note["text"]
     calm = Run([msg("m1", "Корова, верни тетрадь", ctx=PII_CHAT)], engine=Engine(policy))
     assert calm.flagged("review") and not [d for d in calm.decisions if d["action"] == "notify"]

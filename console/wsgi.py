@@ -1,0 +1,7 @@
+"""For a WSGI server of the operators' choice (gunicorn, waitress): console.wsgi:application."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+application = get_wsgi_application()

@@ -1,0 +1,202 @@
+"""The whole path, as a moderator meets it: messages through a running worker become review items
+in the console (its own ingest, its own web server), a dismissal and a confirmation go back as
+commands, the worker answers, and the console shows what came of them. Once with Django's test
+client, once in a real headless browser (Chromium) when it is installed."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from streams import topics
+from tests.console.conftest import PASSWORD, signed_in
+from tests.streams.harness import Cluster, Collector, Worker, wait_ready
+
+REPO = Path(__file__).resolve().parents[2]
+MODERATOR = "t-7"
+
+
+def until(condition, timeout=90, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = condition()
+        if got:
+            return got
+        time.sleep(0.2)
+    raise AssertionError(f"waited {timeout}s for {what}")
+
+
+def noon_zone(now: datetime) -> str:
+    """A whole-hour zone where it is about noon right now: the messages are sent now (the worker's
+    clock and the items' expiry are real) yet never fall in quiet hours, at whatever hour tests run."""
+    offset = (12 - now.astimezone(timezone.utc).hour + 12) % 24 - 12       # -12…+11
+    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")                 # Etc/GMT-5 is UTC+5
+
+
+def test_noon_zone_is_noon_at_every_hour():
+    from zoneinfo import ZoneInfo
+
+    for hour in range(24):
+        now = datetime(2026, 11, 18, hour, 30, tzinfo=timezone.utc)
+        assert 11 <= now.astimezone(ZoneInfo(noon_zone(now))).hour <= 13, hour
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, django_ready):
+    """A broker, a worker whose chat registry names t-7 a moderator of the chats, the console."""
+    from console import server
+
+    data = tmp_path_factory.mktemp("worker")
+    chats = [f"e2e-{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    registry = data / "chats.toml"
+    registry.write_text("".join(f'[chats."{c}"]\nmoderators = ["{MODERATOR}"]\n' for c in chats), encoding="utf-8")
+    cluster = Cluster()
+    collector = Collector(cluster.bootstrap)
+    worker = Worker(cluster.bootstrap, f"e2e-{uuid.uuid4().hex[:6]}", data, chats=registry).start()
+    console = None
+    try:
+        wait_ready(cluster, collector, worker)
+        console = server.start(cluster.bootstrap, "127.0.0.1", 0)
+        yield {"cluster": cluster, "collector": collector, "worker": worker, "console": console, "chats": chats}
+    finally:
+        if console:
+            console.stop()
+        from console import runtime
+        runtime.set_bootstrap(None)
+        worker.stop()
+        collector.close()
+        cluster.close()
+
+
+def send_two_likely_insults(stack, chat: str) -> None:
+    now = datetime.now(timezone.utc)
+    context = {"kind": "parents", "timezone": noon_zone(now)}
+    for mid, user, text in (("m-dismiss", "u-1", "Корова, верни тетрадь"), ("m-confirm", "u-2", "Корова, отдай ручку")):
+        stack["cluster"].send(topics.MESSAGES, chat, {"message_id": mid, "chat_id": chat, "sender_id": user,
+                                                       "sender_role": "parent", "sent_at": now.isoformat(),
+                                                       "text": text, "chat": context})
+
+
+def items(chat):
+    from console.models import Flag
+    return {f.message_id: f.review_id for f in Flag.objects.filter(chat_id=chat, kind="review")}
+
+
+def test_review_items_from_a_running_worker_dismissed_and_confirmed_through_the_console(db, stack, moderator):
+    from django.test import Client
+
+    from console.models import Decision, Flag
+
+    chat = stack["chats"][0]
+    moderator(chats=[chat])
+    send_two_likely_insults(stack, chat)
+    found = until(lambda: len(items(chat)) == 2 and items(chat), what="two review items in the console")
+    client = signed_in(Client())
+    page = client.get("/").content.decode()
+    assert "<mark>Корова</mark>, верни тетрадь" in page and "<mark>Корова</mark>, отдай ручку" in page
+
+    client.post(f"/item/{found['m-dismiss']}/dismiss/", {"reason": "обращение к однокласснице по прозвищу"})
+    client.post(f"/item/{found['m-confirm']}/confirm/", {"reason": "оскорбление"})
+    page = client.get("/").content.decode()
+    # each «sent» until the worker's answer comes back, which may already have happened
+    assert page.count("Ждём ответа dozor") + page.count('id="closed-') == 2
+
+    until(lambda: Flag.objects.filter(chat_id=chat, kind="review_closed").count() == 2, what="both items closed")
+    until(lambda: Decision.objects.filter(chat_id=chat, message_id="m-confirm", action="delete_message").exists(),
+          what="the confirmed message's deletion")
+    closed = {f.message_id: f for f in Flag.objects.filter(chat_id=chat, kind="review_closed")}
+    assert closed["m-dismiss"].outcome == "dismissed" and closed["m-confirm"].outcome == "confirmed"
+    assert closed["m-confirm"].data["by"] == MODERATOR
+    page = client.get("/").content.decode()
+    assert "Ждём ответа dozor" not in page and "Ничего не ждёт проверки" in page
+    assert "удалить сообщение: подтвердил модератор t-7" in page
+    members = client.get("/participants/").content.decode()
+    assert "подтвердил t-7" in members and "Отменить (ошибка)" in members
+
+    # the confirmation was a mistake after all: a pardon, which the worker carries out
+    client.post(f"/chat/{chat}/user/u-2/pardon/", {"message_id": "m-confirm", "reason": "перепутали"})
+    until(lambda: Flag.objects.filter(chat_id=chat, kind="pardoned", message_id="m-confirm").exists(),
+          what="the pardon's flag")
+    assert "отмена нарушения (ошибка): u-2, m-confirm — teacher" in client.get("/participants/").content.decode()
+    members = client.get("/participants/").content.decode()
+    assert "выполнено" in members and "Отменить (ошибка)" not in members     # no counted violation left
+
+
+def _chrome():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver = shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.skip("no Chromium and chromedriver (Debian: apt-get install -y chromium chromium-driver)")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip("selenium is not installed (pip install -e '.[test]')")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1400",
+                "--lang=ru"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_in_a_real_browser(db, stack, moderator, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from console.models import Decision, Flag
+
+    chat = stack["chats"][1]
+    moderator(chats=[chat])
+    send_two_likely_insults(stack, chat)
+    found = until(lambda: len(items(chat)) == 2 and items(chat), what="two review items in the console")
+    browser = _chrome()
+    url = stack["console"].url
+    try:
+        browser.get(url)
+        assert "/login/" in browser.current_url
+        browser.find_element(By.NAME, "username").send_keys("teacher")
+        browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+        button = browser.find_element(By.CSS_SELECTOR, "form.login button")
+        button.click()
+        WebDriverWait(browser, 30).until(staleness_of(button))       # the queue, not the sign-in page
+        assert browser.find_element(By.TAG_NAME, "h1").text.startswith("На проверку")
+        marks = [m.text for m in browser.find_elements(By.CSS_SELECTOR, "blockquote mark")]
+        assert marks == ["Корова", "Корова"]
+        # the README's picture is refreshed on request only: a test run leaves the checkout as it was
+        shot = REPO / "docs" / "console-queue.png" if os.environ.get("DOZOR_UPDATE_SCREENSHOT") else \
+            tmp_path / "console-queue.png"
+        shot.parent.mkdir(exist_ok=True)
+        assert browser.save_screenshot(str(shot))
+
+        def press(mid, button, reason=""):
+            card = browser.find_element(By.ID, found[mid])
+            if reason:
+                card.find_element(By.NAME, "reason").send_keys(reason)
+            card.find_element(By.CSS_SELECTOR, button).click()
+            WebDriverWait(browser, 30).until(staleness_of(card))         # the next page, not this one's message
+            said = WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".msg.success"))
+            assert said[0].text.startswith("Отправлено:")
+            # «sent» until the worker answers, which may already have happened (then it is among the decided)
+            waiting = browser.find_elements(By.CSS_SELECTOR, f'[id="{found[mid]}"] p.sent')
+            decided = browser.find_elements(By.ID, f"closed-{found[mid]}")
+            assert waiting or decided
+
+        press("m-dismiss", "button.dismiss", "прозвище, не оскорбление")
+        press("m-confirm", "button.confirm")
+
+        until(lambda: Decision.objects.filter(chat_id=chat, message_id="m-confirm", action="delete_message").exists()
+              and Flag.objects.filter(chat_id=chat, kind="review_closed").count() == 2, what="the worker's answers")
+        browser.get(url)
+        assert browser.find_element(By.CSS_SELECTOR, "p.empty").text == "Ничего не ждёт проверки."
+        decided = browser.find_element(By.ID, f"closed-{found['m-confirm']}").text
+        assert "подтверждено" in decided and "удалить сообщение" in decided
+        assert "отклонено" in browser.find_element(By.ID, f"closed-{found['m-dismiss']}").text
+    finally:
+        browser.quit()
