@@ -200,3 +200,52 @@ def test_in_a_real_browser(db, stack, moderator, tmp_path):
         assert "отклонено" in browser.find_element(By.ID, f"closed-{found['m-dismiss']}").text
     finally:
         browser.quit()
+
+
+def test_in_a_real_browser_what_must_be_refused_is_refused(db, stack, moderator):
+    """The refusals a moderator's browser meets: another chat's item, a form whose CSRF token was
+    taken out, and a sixth try after five wrong passwords."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from console.models import AuditEntry, SentCommand
+    from tests.console.conftest import put, review_flag
+
+    moderator(chats=["chat-a"])
+    moderator(login="other", user_id="t-9", chats=["chat-z"])
+    put("moderation.flags", review_flag(rid="rv-mine", chat="chat-a"))
+    put("moderation.flags", review_flag(rid="rv-theirs", chat="chat-z"))
+    browser = _chrome()
+    url = stack["console"].url.rstrip("/")
+
+    def sign_in(login, password):
+        browser.get(f"{url}/login/")
+        browser.find_element(By.NAME, "username").send_keys(login)
+        browser.find_element(By.NAME, "password").send_keys(password)
+        button = browser.find_element(By.CSS_SELECTOR, "form.login button")
+        button.click()
+        WebDriverWait(browser, 30).until(staleness_of(button))
+
+    try:
+        sign_in("teacher", PASSWORD)
+        browser.get(f"{url}/item/rv-theirs/")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Не найдено"
+        assert AuditEntry.objects.filter(action="forbidden", target="rv-theirs").exists()
+        # a page that lost its token (a forged form looks so): the post is refused, nothing is sent
+        browser.get(f"{url}/")
+        card = browser.find_element(By.ID, "rv-mine")
+        browser.execute_script("arguments[0].querySelectorAll('input[name=csrfmiddlewaretoken]')"
+                               ".forEach(function (i) { i.remove(); })", card)
+        button = card.find_element(By.CSS_SELECTOR, "button.dismiss")
+        button.click()
+        WebDriverWait(browser, 30).until(staleness_of(button))
+        assert "Обновите страницу" in browser.find_element(By.TAG_NAME, "body").text
+        assert not SentCommand.objects.filter(kind="dismiss").exists()
+        browser.delete_all_cookies()
+        for _ in range(5):
+            sign_in("other", "не тот пароль")
+        sign_in("other", PASSWORD)                          # the right one, too late: locked for now
+        assert "Вход временно закрыт" in browser.find_element(By.TAG_NAME, "body").text
+    finally:
+        browser.quit()
