@@ -274,7 +274,7 @@ def _request(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
     p.add_timer(closes, "objections", cmd["command_id"])
     return Effects(decisions=[Decision(
         stable_id("nt", p.chat_id, cmd["command_id"]), p.chat_id, p.user_id, "notice", iso(now),
-        message_id=mid, audience="chat", grounds=[{"apology_message_id": mid}],
+        message_id=mid, audience="chat", grounds=[{"apology_message_id": mid, "objections_until": iso(closes)}],
         reason=f"early-unblock request by {cmd['by']} after an apology (000 §4.6)",
         text=f"Участник {p.user_id} принёс извинения: «{apology['text']}». Если вы против досрочной "
              f"разблокировки, сообщите модератору до {chat_time(p, closes):%d.%m %H:%M}.")])
@@ -283,9 +283,14 @@ def _request(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str
 def _objection(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) -> Effects:
     if p.request is None or parse_time(p.request["closes"]) <= now:
         return refuse(cmd, f"no early-unblock request of {p.user_id} is open for objections")
-    if cmd["by"] not in p.request["objections"]:
-        p.request["objections"].append(cmd["by"])
-    return Effects()
+    if cmd["by"] in p.request["objections"]:
+        return Effects()
+    p.request["objections"].append(cmd["by"])
+    # the moderators see the objection window fill (the console's «Досрочная разблокировка»)
+    return Effects(flags=[{"flag_id": stable_id("ob", p.request["id"], cmd["by"]), "kind": "objection",
+                           "chat_id": p.chat_id, "user_id": p.user_id, "request_id": p.request["id"],
+                           "by": cmd["by"], "objections": len(p.request["objections"]),
+                           "closes_at": p.request["closes"], "at": iso(now)}])
 
 
 def _pardon(p: Participant, cmd: dict, now: datetime, policy: Policy, kind: str) -> Effects:

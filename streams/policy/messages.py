@@ -80,8 +80,15 @@ def on_message(p: Participant | None, msg: Message, verdict: Verdict, policy: Po
     if p.last_seen is None or parse_time(p.last_seen) < day:
         p.last_seen, fx.touched = iso(day), True          # one write a day at most, not one a message
     blocked = p.blocked_at(at)
-    if blocked:
-        fx.touched = _remember_said(p, msg, verdict) or fx.touched
+    if blocked and _remember_said(p, msg, verdict):
+        fx.touched = True
+        # what a moderator may cite as the apology for an early unblock (the console lists these)
+        said = p.block["said"][-1]
+        fx.flags.append({"flag_id": stable_id("sd", msg.chat_id, msg.message_id), "kind": "said_while_blocked",
+                         "chat_id": msg.chat_id, "user_id": msg.sender_id, "message_id": msg.message_id,
+                         "sent_at": said["sent_at"], "text": said["text"], "clean": said["clean"],
+                         "apology": said["clean"] and policy.apologises(said["text"]),
+                         "block_decision_id": p.block["decision_id"]})
     found = applicable(msg, list(verdict.violations) + list(extra), policy, p, roll_call)
     if not found:
         return p, fx

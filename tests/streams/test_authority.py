@@ -1,7 +1,7 @@
 """Only a person with authority over a chat may confirm, block, pardon or ask for an unblock, and
 only on the grounds the rules allow (000 §4.5–4.7). Every refusal says why; a refusal of
 authority is urgent (someone tried)."""
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -147,7 +147,21 @@ def test_the_notice_quotes_the_apology():
                          cmd("r1", "unblock_request", minutes=10, apology_message_id="s1")])
     [notice] = r.actions("notice")
     assert "«Простите меня все, был неправ»" in notice["text"]
-    assert notice["grounds"] == [{"apology_message_id": "s1"}]
+    closes = (T0 + timedelta(minutes=10, hours=24)).astimezone(timezone.utc)
+    assert notice["grounds"][0]["apology_message_id"] == "s1"
+    assert datetime.fromisoformat(notice["grounds"][0]["objections_until"]) == closes
+
+
+def test_the_moderators_see_what_a_blocked_participant_says_and_each_objection():
+    r = Run(blocked() + [msg("hi6", "Добрый вечер", user="u6", minutes=4), msg("s0", "Это несправедливо", minutes=5),
+                         msg("s1", "Простите меня все, был неправ", minutes=6),
+                         cmd("r1", "unblock_request", minutes=10, apology_message_id="s1"),
+                         cmd("o1", "objection", minutes=20, user_id="u1", by="u6"),
+                         cmd("o2", "objection", minutes=21, user_id="u1", by="u6")])   # the same twice: once
+    said = {f["message_id"]: (f["apology"], f["clean"]) for f in r.flagged("said_while_blocked")}
+    assert said == {"s0": (False, True), "s1": (True, True)}
+    [objection] = r.flagged("objection")
+    assert (objection["by"], objection["objections"], objection["request_id"]) == ("u6", 1, "r1")
 
 
 APOLOGIES = ["Простите меня все, я был неправ", "Извиняюсь перед всеми родителями", "Прошу прощения за резкость",
