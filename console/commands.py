@@ -12,7 +12,7 @@ from django.db import transaction
 
 from streams import identity, topics
 
-from . import runtime
+from . import metrics, runtime
 from .models import Flag, Moderator, SentCommand, audit
 from .queries import COMMAND_LABELS as KINDS
 
@@ -53,4 +53,5 @@ def send_command(request, kind: str, chat_id: str, user_id: str, reason: str, no
                                           by=cmd["by"], moderator=request.user, reason=reason, data=cmd)
         audit(request, kind, chat_id, target, reason, command_id=cmd["command_id"], user_id=user_id,
               signed=bool(signer), **{k: v for k, v in fields.items() if k != "review_id"})
+    metrics.command_sent(kind)
     return sent

@@ -12,10 +12,14 @@ from django.db import DataError, IntegrityError, close_old_connections, transact
 
 from streams import topics
 
+from . import metrics
 from .models import Decision, Flag, Violation
 
 log = logging.getLogger("dozor.console")
-GROUP = "dozor-console"
+# under the `console` prefix the console's Kafka account may read groups with (deploy/acls.sh); it was
+# "dozor-console" before, the workers' prefix: a console upgraded from it reads the topics once more
+# from the start, which the unique ids make harmless
+GROUP = "console-ingest"
 TOPICS = (topics.FLAGS, topics.DECISIONS, topics.VIOLATIONS)
 
 
@@ -197,9 +201,12 @@ class Ingest(threading.Thread):
             counts = {"stored": 0, "duplicate": 0, "skipped": 0}
             close_old_connections()
             batch = [(r.topic, r.value, f"{r.partition}:{r.offset}") for records in batches.values() for r in records]
-            for outcome in _store_all(batch):
-                counts[outcome] += 1
+            outcomes = _store_all(batch)
             consumer.commit()                  # only now: the batch is in the database
+            for (topic, _, _), outcome in zip(batch, outcomes):
+                counts[outcome] += 1
+                metrics.ingested(topic, outcome)
+            metrics.lag(consumer)
             for k, v in counts.items():
                 self.counts[k] += v
             self.error = None

@@ -115,7 +115,8 @@ def members(chat_id: str) -> list[dict]:
         people[s["user_id"]]["strikes"].append(s)
     for v in Violation.objects.filter(chat_id=chat_id):
         count(v.user_id, v.sent_at, v.data.get("strikes"))
-    for d in Decision.objects.filter(chat_id=chat_id):
+    # a notify's user_id may be a moderator (the daily digest's): not a participant of the chat
+    for d in Decision.objects.filter(chat_id=chat_id).exclude(action="notify"):
         count(d.user_id, d.issued_at, d.data.get("strikes"))
         if d.action in ("block", "unblock"):
             people[d.user_id]["blocks"].append({"action": d.action, "at": d.issued_at, "until": d.until})

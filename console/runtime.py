@@ -6,7 +6,16 @@ import os
 import threading
 
 _lock = threading.Lock()
-_state: dict = {"bootstrap": None, "producer": None}
+_state: dict = {"bootstrap": None, "producer": None, "url": None}
+
+
+def set_url(url: str | None) -> None:
+    """Where this process serves the site (server.start): the digest's link by default."""
+    _state["url"] = url
+
+
+def url() -> str | None:
+    return _state["url"]
 
 
 def set_bootstrap(bootstrap: str | None) -> None:

@@ -1,4 +1,6 @@
-"""`dozor console`: migrate the database, start the ingest thread, serve the site.
+"""`dozor console`: migrate the database, start the ingest thread, serve the site, and beside them
+/metrics on a port of its own (console/metrics.py) and the daily digest (console/digest.py).
+`dozor console digest` sends today's digest once and exits.
 
 The web server is Django's threaded WSGI server bound to loopback by default: enough for one
 school's moderators, and behind an https reverse proxy when reached from elsewhere (or serve
@@ -31,6 +33,8 @@ class Console:
     url: str | None
     server: object | None
     ingest: object | None
+    metrics_url: str | None = None
+    digest: object | None = None
 
     def stop(self) -> None:
         if self.server is not None:
@@ -38,17 +42,41 @@ class Console:
             self.server.server_close()
         if self.ingest is not None:
             self.ingest.stop()
+        if self.digest is not None:
+            self.digest.stop()
         from . import runtime
         runtime.set_bootstrap(None)          # closes the commands' producer
 
 
+def metrics_address() -> tuple[str, int] | None:
+    """DOZOR_CONSOLE_METRICS_HOST (127.0.0.1) and DOZOR_CONSOLE_METRICS_PORT (unset: no metrics)."""
+    port = os.environ.get("DOZOR_CONSOLE_METRICS_PORT", "").strip()
+    if not port:
+        return None
+    if not port.isdigit():
+        raise ValueError(f"DOZOR_CONSOLE_METRICS_PORT={port!r}: a port number (0 picks a free one), or unset")
+    return os.environ.get("DOZOR_CONSOLE_METRICS_HOST", "127.0.0.1"), int(port)
+
+
 def start(bootstrap: str | None, host: str = "127.0.0.1", port: int = DEFAULT_PORT, web: bool = True,
-          ingest: bool = True) -> Console:
-    """Everything in background threads; returns at once. Port 0: a free one."""
+          ingest: bool = True, metrics: tuple[str, int] | None = None, digest: bool = False) -> Console:
+    """Everything in background threads; returns at once. Port 0: a free one. `metrics`: where to
+    serve /metrics (console/metrics.py); `digest`: run the daily digest (console/digest.py) — only
+    the `dozor console`/`dozor run` processes, so tests and a WSGI host never send one unasked."""
     setup()
     migrate()
     from . import runtime
     from .ingest import Ingest
+
+    at_hour = None
+    if digest and bootstrap and ingest:
+        from . import digest as daily
+        at_hour = daily.hour()              # a wrong DOZOR_DIGEST_HOUR stops the start, saying so
+    metrics_url = None
+    if metrics is not None:
+        from . import metrics as console_metrics
+        bound = console_metrics.serve(*metrics)
+        metrics_url = f"http://{bound[0]}:{bound[1]}/metrics"
 
     runtime.set_bootstrap(bootstrap)
     server, url = None, None
@@ -62,24 +90,33 @@ def start(bootstrap: str | None, host: str = "127.0.0.1", port: int = DEFAULT_PO
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.server_address[1]}/"
         threading.Thread(target=server.serve_forever, name="console-web", daemon=True).start()
+        runtime.set_url(url)                 # the digest's link, unless DOZOR_CONSOLE_URL says otherwise
     reader = None                    # after the port is bound: a taken port starts no second reader
     if ingest and bootstrap:
         reader = Ingest(bootstrap)
         reader.start()
-    return Console(url, server, reader)
+    thread = None
+    if at_hour is not None:
+        from .digest import Daily
+        thread = Daily(at_hour)
+        thread.start()
+    return Console(url, server, reader, metrics_url, thread)
 
 
 def main(args) -> int:
     """The `dozor console` subcommand (streams/cli.py parses the arguments)."""
     from . import runtime
 
+    if getattr(args, "action", "serve") == "digest":
+        return digest_command(args)
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
     if not bootstrap:
         print("dozor console: KAFKA_BOOTSTRAP не задан: консоль покажет то, что уже сохранено, но не получит "
               "новых записей и не сможет отправлять команды (`dozor run` запускает консоль сам)",
               file=sys.stderr)
     try:
-        console = start(bootstrap, args.host, args.port, web=not args.ingest_only)
+        console = start(bootstrap, args.host, args.port, web=not args.ingest_only, metrics=metrics_address(),
+                        digest=True)
     except OSError as err:
         print(f"dozor console: не удалось занять {args.host}:{args.port}: {err}; укажите другой --port",
               file=sys.stderr)
@@ -91,6 +128,8 @@ def main(args) -> int:
 
     print(f"dozor console: {'only reading the topics into' if args.ingest_only else 'serving ' + console.url + ', data in'} "
           f"{settings.DATABASES['default']['NAME']} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    if console.metrics_url:
+        print(f"dozor console: metrics at {console.metrics_url}", file=sys.stderr, flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not settings.SECURE:
         print("dozor console: WARNING serving beyond loopback without DOZOR_CONSOLE_SECURE=1: put it behind an "
               "https proxy, passwords must not cross a network in clear; name the host it is reached by in "
@@ -102,6 +141,43 @@ def main(args) -> int:
     finally:
         console.stop()
         runtime.set_bootstrap(None)
+    return 0
+
+
+def digest_command(args) -> int:
+    """`dozor console digest [--at TIME]`: today's digests, once, now."""
+    from datetime import datetime, timezone
+
+    from . import runtime
+
+    if not runtime.bootstrap():
+        print("dozor console digest: KAFKA_BOOTSTRAP не задан: сводку некуда отправить (укажите адрес брокера)",
+              file=sys.stderr)
+        return 2
+    try:
+        now = datetime.fromisoformat(args.at) if args.at else datetime.now(timezone.utc)
+    except ValueError:
+        print(f"dozor console digest: --at {args.at!r}: нужно время ISO 8601 со смещением, например "
+              f"2026-11-18T08:00:00+03:00", file=sys.stderr)
+        return 2
+    if now.tzinfo is None:
+        print("dozor console digest: --at без смещения неоднозначно: добавьте его (+03:00)", file=sys.stderr)
+        return 2
+    setup()
+    migrate()
+    from . import digest
+
+    try:
+        sent = digest.send_all(now)
+    except digest.DigestError as err:
+        print(f"dozor console digest: {err}", file=sys.stderr)
+        return 1
+    finally:
+        runtime.set_bootstrap(None)          # closes the producer: every record is flushed
+    for record in sent:
+        print(f"{record['decision_id']}\t{','.join(record['recipients'])}\t{record['counts']['waiting']} ждут, "
+              f"срочных {record['counts']['urgent']}")
+    print(f"dozor console digest: отправлено сводок: {len(sent)}", file=sys.stderr)
     return 0
 
 

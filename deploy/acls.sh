@@ -39,8 +39,10 @@ allow gateway Write --topic chat.messages --topic chat.roster
 allow gateway Read --topic moderation.decisions
 allow gateway Read --group gateway --resource-pattern-type prefixed
 
-# the moderators' console and tools: their commands; what to look at
-allow console Write --topic moderation.commands
+# the moderators' console and tools: their commands; what to look at (the console's consumer group is
+# console-ingest, console/ingest.py)
+# Write on moderation.decisions: the daily digest to the moderators (an action "notify", console/digest.py)
+allow console Write --topic moderation.commands --topic moderation.decisions
 allow console Read --topic moderation.flags --topic moderation.decisions --topic moderation.violations
 allow console Read --group console --resource-pattern-type prefixed
 

@@ -51,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
                                        "sends their commands)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8077, help="port (default 8077; 0 for a free one)")
+    p.add_argument("action", nargs="?", choices=("serve", "digest"), default="serve",
+                   help="serve (default): the site, the reader and the daily digest; digest: send today's "
+                        "digests to the moderators now, once")
     p.add_argument("--ingest-only", action="store_true",
                    help="only read the topics into the database, no web server (beside a WSGI server of yours)")
+    p.add_argument("--at", metavar="TIME", help="digest: as if it were TIME (ISO 8601 with offset)")
     p.set_defaults(func=cmd_console)
 
     p = sub.add_parser("console-user", help="moderators' console accounts: add, password, list")
@@ -435,16 +439,19 @@ def _start_console(settings, demo: bool):
     try:
         from console import server
         try:
-            console = server.start(settings.bootstrap, "127.0.0.1", int(os.environ.get("DOZOR_CONSOLE_PORT", "8077")))
+            console = server.start(settings.bootstrap, "127.0.0.1", int(os.environ.get("DOZOR_CONSOLE_PORT", "8077")),
+                                   metrics=server.metrics_address(), digest=True)
         except OSError:
             if os.environ.get("DOZOR_CONSOLE_PORT"):
                 raise
-            console = server.start(settings.bootstrap, "127.0.0.1", 0)     # another `dozor run` has 8077
+            console = server.start(settings.bootstrap, "127.0.0.1", 0,      # another `dozor run` has 8077
+                                   metrics=server.metrics_address(), digest=True)
     except Exception as err:                 # a port taken, a database that will not open
         say(f"dozor: the moderators' console did not start ({err}); the worker runs without it. "
             f"Set DOZOR_CONSOLE_PORT to another port, or run `dozor run --no-console`")
         return None
-    say(f"dozor: the moderators' console is at {console.url} (accounts: `dozor console-user add`)")
+    say(f"dozor: the moderators' console is at {console.url} (accounts: `dozor console-user add`)"
+        + (f"; its metrics at {console.metrics_url}" if console.metrics_url else ""))
     # urgent notifications link to the items here, unless the operator said where moderators reach it
     os.environ.setdefault("DOZOR_CONSOLE_URL", console.url)
     if demo:

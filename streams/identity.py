@@ -98,7 +98,7 @@ def load_signer(path: str | None = None) -> Signer | None:
         key = serialization.load_pem_private_key(pem, password=None)
     except (OSError, ValueError) as err:
         raise ValueError(f"DOZOR_PRODUCER_KEY={path}: not a producer key ({err}); make one with "
-                         f"`dozor keygen --producer NAME --out FILE`") from None
+                         f"`dozor producer-key NAME --out FILE`") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"DOZOR_PRODUCER_KEY={path}: not an Ed25519 key")
     return Signer(name.decode().strip(), key)

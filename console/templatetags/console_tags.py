@@ -48,7 +48,9 @@ def action(value):
 AUDIT = {"login": "вход", "logout": "выход", "login_failed": "неудачный вход", "confirm": "подтверждение",
          "dismiss": "отклонение (ложное срабатывание)", "forbidden": "отказано: запись чужого чата",
          "send_failed": "команда не отправлена", "account_created": "создана учётная запись",
-         "password_set": "задан пароль"}
+         "password_set": "задан пароль", "login_locked": "вход закрыт (слишком много неверных паролей)",
+         "digest": "ежедневная сводка модератору", "digest_run": "ежедневная сводка разослана",
+         "digest_failed": "сводка не отправлена"}
 
 
 @register.filter
