@@ -3,7 +3,7 @@ the state of what this console sent."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from .models import Decision, Flag, SentCommand, Violation
 
@@ -14,7 +14,8 @@ CATEGORIES = {"profanity": "мат", "insult": "оскорбление", "hate":
 ACTIONS = {"delete_message": "удалить сообщение", "remind": "напоминание", "block": "блокировка",
            "unblock": "разблокировка", "remove_member": "исключение", "notice": "сообщение"}
 COMMAND_LABELS = {"confirm": "подтверждение", "dismiss": "отклонение (ложное срабатывание)"}
-PARTICIPANT_LABELS = {"pardon": "отмена нарушения (ошибка)", "unblock_request": "досрочная разблокировка"}
+PARTICIPANT_LABELS = {"pardon": "отмена нарушения (ошибка)", "unblock_request": "досрочная разблокировка",
+                      "block": "блокировка модератором"}
 OUTCOMES = {"confirmed": "подтверждено", "dismissed": "отклонено", "expired": "истекло",
             "withdrawn": "снято"}
 
@@ -101,7 +102,7 @@ def highlighted(text: str, evidence: list) -> list[tuple[str, bool]]:
     return out
 
 
-def members(chat_id: str) -> list[dict]:
+def members(chat_id: str, now: datetime | None = None) -> list[dict]:
     """Per participant with anything on record: counted violations, the latest strike count dozor
     published (it knows what expired or was pardoned), blocks."""
     people: dict[str, dict] = defaultdict(lambda: {"strikes": [], "count": 0, "blocks": [], "seen": None})
@@ -120,7 +121,7 @@ def members(chat_id: str) -> list[dict]:
         count(d.user_id, d.issued_at, d.data.get("strikes"))
         if d.action in ("block", "unblock"):
             people[d.user_id]["blocks"].append({"action": d.action, "at": d.issued_at, "until": d.until})
-    now = datetime.now(timezone.utc)
+    now = now or datetime.now(timezone.utc)
     for p in people.values():
         p["blocks"].sort(key=lambda b: _when(b["at"]))
         last = p["blocks"][-1] if p["blocks"] else None
@@ -163,12 +164,159 @@ def participant_commands(chat_id: str) -> list[dict]:
                for f in Flag.objects.filter(chat_id=chat_id, kind="command_refused")}
     pardoned = set(Flag.objects.filter(chat_id=chat_id, kind="pardoned").values_list("message_id", flat=True))
     noticed = {d.message_id for d in Decision.objects.filter(chat_id=chat_id, action="notice")}
+    blocked = [(d.user_id, _when(d.issued_at)) for d in Decision.objects.filter(chat_id=chat_id, action="block")]
     out = []
     for s in sent:
         mid = s.data.get("message_id") or s.data.get("apology_message_id") or ""
-        done = (s.kind == "pardon" and mid in pardoned) or (s.kind == "unblock_request" and mid in noticed)
+        done = (s.kind == "pardon" and mid in pardoned) or (s.kind == "unblock_request" and mid in noticed) or (
+            s.kind == "block" and any(u == s.user_id and at >= _when(s.data.get("at", "")) for u, at in blocked))
+        if s.kind == "block":
+            mid = "до " + (s.data.get("until") or "")[:16].replace("T", " ")
         state = ("отказано: " + refused[s.command_id]) if s.command_id in refused else \
             ("выполнено" if done else "отправлено, ждём ответа dozor")
         out.append({"sent": s, "label": PARTICIPANT_LABELS[s.kind], "message_id": mid, "state": state,
                     "waiting": s.command_id not in refused and not done})
     return out
+
+
+# ------------------------------------------------------------------ early unblock, manual block
+def limits() -> dict:
+    """The worker's own limits (streams/policy/policies.toml), read rather than copied, so that the
+    console never offers a block the workers would refuse, nor refuses one they would take."""
+    import tomllib
+    from pathlib import Path
+
+    import streams.policy
+
+    path = Path(streams.policy.__file__).resolve().parent / "policies.toml"
+    try:
+        found = tomllib.loads(path.read_text(encoding="utf-8")).get("limits", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        found = {}
+    return {"block_after": int(found.get("block_after", 4)), "max_block_days": int(found.get("max_block_days", 30)),
+            "strike_window_days": int(float(found.get("strike_window_days", 70)))}
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    n100, n10 = abs(n) % 100, abs(n) % 10
+    word = many if 11 <= n100 <= 14 else one if n10 == 1 else few if 2 <= n10 <= 4 else many
+    return f"{n} {word}"
+
+
+def last_block(chat_id: str, user_id: str) -> Decision | None:
+    blocks = sorted(Decision.objects.filter(chat_id=chat_id, user_id=user_id, action="block"),
+                    key=lambda d: (_when(d.issued_at), d.id))
+    return blocks[-1] if blocks else None
+
+
+def blocked_until(chat_id: str, user_id: str, now: datetime) -> str:
+    """The end of the block in force (the last block, not lifted, not over), or ""."""
+    steps = sorted(Decision.objects.filter(chat_id=chat_id, user_id=user_id, action__in=("block", "unblock")),
+                   key=lambda d: (_when(d.issued_at), d.id))
+    last = steps[-1] if steps else None
+    return last.until if last and last.action == "block" and _when(last.until) > now else ""
+
+
+def manual_block(chat_id: str, user_id: str, now: datetime) -> dict:
+    """Whether a moderator may block by hand (000 §4.5): more than three counted violations in the
+    strike window, the ones a past block already rested on not counted again (the worker clears
+    them at every block, so citing them again would only come back refused)."""
+    lim = limits()
+    since = now - timedelta(days=lim["strike_window_days"])
+    previous = last_block(chat_id, user_id)
+    if previous is not None and _when(previous.issued_at) > since:
+        since = _when(previous.issued_at)
+    strikes = [s for s in strikes_of(chat_id, user_id) if since < _when(s["at"]) <= now]
+    n = len(strikes)
+    refusal = "" if n >= lim["block_after"] else (
+        f"Блокировка невозможна: засчитано {plural(n, 'нарушение', 'нарушения', 'нарушений')} за "
+        f"{lim['strike_window_days']} дней, правила позволяют блокировать после более чем трёх (п. 4.5). "
+        f"Более долгая блокировка или по другим основаниям — только по решению директора.")
+    if refusal and since != now - timedelta(days=lim["strike_window_days"]):
+        refusal += f" Нарушения до блокировки {since:%d.%m.%Y} уже учтены в ней."
+    return {"strikes": n, "allowed": not refusal, "refusal": refusal, "max_days": lim["max_block_days"],
+            "default_days": min(7, lim["max_block_days"])}
+
+
+def left(until: datetime, now: datetime) -> str:
+    """«5 ч 12 мин»: whole minutes left, rounded down (never «осталось 0 мин» while time is left);
+    hours, not days, as the window is a day (objection_window_hours)."""
+    minutes = max(int((until - now).total_seconds() // 60), 0)
+    hours, mins = divmod(minutes, 60)
+    return (f"{hours} ч {mins} мин" if hours else f"{mins} мин") if minutes else "меньше минуты"
+
+
+def objection_window(until_text: str, now: datetime, zone=None) -> str:
+    """The countdown, on the chat's clock (the zone its messages are stamped in, as the notice to
+    the chat was dated): computed here at render, so the page needs no script."""
+    until = _when(until_text)
+    shown = until.astimezone(zone) if zone is not None else until
+    if until > now:
+        return f"возражения принимаются до {shown:%d.%m %H:%M}, осталось {left(until, now)}"
+    return f"приём возражений закончился {shown:%d.%m %H:%M}, ждём решения dozor"
+
+
+def _zone(stamps) -> object:
+    """The chat's clock: the offset its messages were stamped with, else the console's zone."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    for at in reversed(stamps):
+        try:
+            moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except (ValueError, AttributeError):
+            continue
+        if moment.tzinfo is not None:
+            return moment.tzinfo
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def early_unblock(chat_id: str, user_id: str, now: datetime) -> dict:
+    """For the participant's latest block: what they wrote since (the said_while_blocked flags, to be
+    cited as the apology), and each early-unblock request with its notice to the chat, the objection
+    window, the objections so far and the outcome."""
+    block = last_block(chat_id, user_id)
+    if block is None:
+        return {"said": [], "requests": [], "open": False}
+    began = _when(block.issued_at)
+    said = sorted(({"message_id": f.message_id, "at": f.at, "text": f.data.get("text", ""),
+                    "clean": f.data.get("clean") is not False, "apology": f.data.get("apology") is True}
+                   for f in Flag.objects.filter(chat_id=chat_id, user_id=user_id, kind="said_while_blocked")
+                   if f.data.get("block_decision_id") == block.decision_id),
+                  key=lambda s: _when(s["at"]))
+    zone = _zone([s["at"] for s in said])
+    later = sorted((d for d in Decision.objects.filter(chat_id=chat_id, user_id=user_id,
+                                                       action__in=("notice", "unblock"))
+                    if _when(d.issued_at) >= began), key=lambda d: (_when(d.issued_at), d.id))
+    objections = list(Flag.objects.filter(chat_id=chat_id, user_id=user_id, kind="objection"))
+    requests = []
+    for i, d in enumerate(later):
+        ground = next((g for g in d.data.get("grounds") or [] if isinstance(g, dict)
+                       and g.get("apology_message_id")), None)
+        if d.action != "notice" or ground is None:
+            continue
+        closes = ground.get("objections_until") or ""
+        mine = sorted((o for o in objections if o.data.get("closes_at") == closes and closes),
+                      key=lambda o: _when(o.at))
+        # the outcome: the first unblock, or notice that is not another request's, after this one
+        outcome = next((o for o in later[i + 1:] if o.action == "unblock" or not any(
+            isinstance(g, dict) and g.get("apology_message_id") for g in o.data.get("grounds") or [])), None)
+        if outcome is None:
+            result = ""
+        elif outcome.action == "unblock":
+            result = "разблокирован досрочно: извинился, возражений не было" \
+                if "apologised" in outcome.data.get("reason", "") else \
+                "разблокирован: " + (outcome.data.get("reason") or "блокировка закончилась")
+        else:
+            who = ", ".join(o.data.get("by", "") for o in mine)
+            result = "блокировка остаётся: есть возражения" + (f" ({who})" if who else "") + \
+                (f". В чат: «{outcome.data['text']}»" if outcome.data.get("text") else "")
+        requests.append({"notice": d, "text": d.data.get("text", ""), "apology_message_id": ground["apology_message_id"],
+                         "closes": closes, "window": objection_window(closes, now, zone) if closes else "",
+                         "objections": [o.data.get("by", "") for o in mine],
+                         "count": max([o.data.get("objections", 0) for o in mine
+                                       if isinstance(o.data.get("objections"), int)] + [len(mine)]),
+                         "outcome": outcome, "result": result, "unblocked": bool(outcome) and outcome.action == "unblock"})
+    return {"said": said, "requests": requests, "block": block,
+            "open": any(r["outcome"] is None for r in requests)}

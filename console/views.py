@@ -2,6 +2,7 @@
 request for another chat's item is answered 404 (whether it exists is not told) and logged."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from django.contrib import messages
@@ -110,26 +111,47 @@ def act(request, mod, review_id, kind):
     return redirect(back)
 
 
+def _now() -> datetime:
+    """The one clock of the participants' pages (the tests set it: a countdown must not depend on
+    the hour a test runs at)."""
+    return datetime.now(timezone.utc)
+
+
 @require_POST
 @moderator_required
 def participant_act(request, mod, chat_id, user_id, kind):
-    """A pardon (a counted violation was a false flag) or an early-unblock request (after an apology):
-    the workers check the rest (the violation is counted, the apology is theirs and after the block)."""
+    """A pardon (a counted violation was a false flag), an early-unblock request (after an apology)
+    or a block by hand: the workers check the rest (the violation is counted, the apology is theirs
+    and after the block, the strikes), and the console checks first what it can see, so that a
+    moderator hears a refusal at once and nothing is sent that the rules do not allow."""
     if not mod.moderates(chat_id):
         audit(request, "forbidden", chat_id, user_id, f"{kind} в чужом чате", path=request.path)
         raise Http404("Такого чата среди ваших нет.")
     if kind not in queries.PARTICIPANT_LABELS:
         raise Http404("Нет такого действия.")
-    message_id = request.POST.get("message_id", "").strip()[:200]
-    if not message_id:
-        messages.error(request, "Укажите сообщение: " + ("засчитанное нарушение, которое отменяется."
-                                                          if kind == "pardon" else
-                                                          "извинение участника в чате (его идентификатор)."))
-        return redirect("console:participants")
-    fields = {"message_id": message_id} if kind == "pardon" else \
-        {"apology_message_id": message_id} | ({"apology_confirmed": True} if request.POST.get("apology_confirmed") else {})
+    now = _now()
+    reason = request.POST.get("reason", "").strip()[:1000]
+    if kind == "block":
+        fields = _block_fields(request, chat_id, user_id, reason, now)
+        if fields is None:
+            return redirect("console:participants")
+    else:
+        message_id = request.POST.get("message_id", "").strip()[:200]
+        if not message_id:
+            messages.error(request, "Укажите сообщение: " + ("засчитанное нарушение, которое отменяется."
+                                                              if kind == "pardon" else
+                                                              "извинение участника в чате (его идентификатор)."))
+            return redirect("console:participants")
+        if kind == "unblock_request" and any(
+                f.data.get("clean") is False for f in Flag.objects.filter(
+                    chat_id=chat_id, user_id=user_id, kind="said_while_blocked", message_id=message_id)):
+            # the worker would refuse it too: a message breaking the rules is no apology
+            messages.error(request, f"Сообщение {message_id} само нарушает правила чата: извинением оно быть не может.")
+            return redirect("console:participants")
+        fields = {"message_id": message_id} if kind == "pardon" else \
+            {"apology_message_id": message_id} | ({"apology_confirmed": True} if request.POST.get("apology_confirmed") else {})
     try:
-        commands.send_command(request, kind, chat_id, user_id, request.POST.get("reason", "").strip()[:1000], **fields)
+        commands.send_command(request, kind, chat_id, user_id, reason, now, **fields)
     except commands.SendError as err:
         messages.error(request, str(err))
         return redirect("console:participants")
@@ -137,12 +159,49 @@ def participant_act(request, mod, chat_id, user_id, kind):
     return redirect("console:participants")
 
 
+def _block_fields(request, chat_id: str, user_id: str, reason: str, now: datetime) -> dict | None:
+    """A moderator's block, checked again here whatever the form said (a forged POST included): more
+    than three counted violations in the strike window and at most 30 days (000 §4.5). None, with
+    the refusal told and logged, when the rules do not allow it."""
+    rule = queries.manual_block(chat_id, user_id, now)
+    refusal = rule["refusal"]
+    until = queries.blocked_until(chat_id, user_id, now)
+    if until:
+        refusal = f"Участник {user_id} уже заблокирован до {until[:16].replace('T', ' ')}."
+    try:
+        days = int(request.POST.get("days", ""))
+    except ValueError:
+        days = 0
+    if not refusal and not 1 <= days <= rule["max_days"]:
+        refusal = (f"Срок блокировки — от 1 до {rule['max_days']} дней (п. 4.5). Более долгая блокировка — "
+                   f"только по решению директора.")
+    if refusal:
+        audit(request, "block_refused", chat_id, user_id, reason, refusal=refusal,
+              days=request.POST.get("days", "")[:20], strikes=rule["strikes"])
+        messages.error(request, refusal)
+        return None
+    return {"until": (now + timedelta(days=days)).isoformat()}
+
+
 @require_GET
 @moderator_required
 def participants(request, mod):
-    chats = [{"chat_id": c, "people": queries.members(c), "sent": queries.participant_commands(c),
-              "proposals": _cards(queries.open_items([c], review="block"))} for c in mod.chats]
-    return render(request, "console/participants.html", {"chats": chats, "mod": mod, "tab": "participants"})
+    return render(request, "console/participants.html", participants_context(mod, _now()))
+
+
+def participants_context(mod, now: datetime) -> dict:
+    """Per chat, per participant: strikes and blocks; for a blocked one what they wrote since and
+    the early-unblock requests; for the others whether a block by hand is allowed and why not."""
+    chats = []
+    for c in mod.chats:
+        people = queries.members(c, now)
+        for p in people:
+            p["early"] = queries.early_unblock(c, p["user_id"], now)
+            p["show_early"] = p["blocked"] or bool(p["early"]["requests"])
+            p["manual"] = None if p["blocked"] else queries.manual_block(c, p["user_id"], now)
+        chats.append({"chat_id": c, "people": people, "sent": queries.participant_commands(c),
+                      "proposals": _cards(queries.open_items([c], review="block"))})
+    return {"chats": chats, "mod": mod, "tab": "participants"}
 
 
 @require_GET

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 
-from collections import defaultdict, deque
 
 import regex
 
@@ -70,6 +69,7 @@ def text_key(msg: Message) -> str:
 MAX_IDS = 500            # message ids a chat's window remembers (redeliveries come soon after)
 MAX_KEYS = 300           # distinct texts it compares (by digest, not the text)
 MAX_SAME = 50            # copies of one text it keeps (the cascade counts senders, a few suffice)
+SWEEP_SECONDS = 60       # how often a window's per-sender and per-text lists are pruned
 MAX_CHATS = 2_000        # chats whose windows a worker keeps; the quietest go first (and lose nothing
                          # but a flood in progress: soft state, see streams/policy/__init__.py)
 
@@ -80,10 +80,13 @@ class ChatWindow:
     in the future must not stop the pruning, nor a flood of distinct texts fill the memory."""
 
     def __init__(self, policy: Policy | None = None):
-        rate = (policy.flood["rate_messages"] + 1) if policy else 64
+        self.rate = (policy.flood["rate_messages"] + 1) if policy else 64
         self.ids: dict[str, float] = {}                              # insertion order ≈ time order
-        self.by_user: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=rate))
-        self.by_key: dict[bytes, deque[tuple[float, str]]] = defaultdict(lambda: deque(maxlen=MAX_SAME))
+        # plain lists, not deques: most hold one or two entries, and a deque's block is ~600 bytes
+        # (2,000 busy chats kept ~500 MB of them in the soak)
+        self.by_user: dict[str, list[float]] = {}
+        self.by_key: dict[bytes, list[tuple[float, str]]] = {}
+        self.swept = float("-inf")                                   # when by_user/by_key were last pruned
         self.asked_at: float | None = None                           # a teacher's last question
         self.asked: set[str] = set()                                 # its message ids (for reply_to)
         self.answered: set[str] = set()                              # who has answered it: once each
@@ -95,13 +98,28 @@ class ChatWindow:
             del self.ids[mid]
         while len(self.by_key) > MAX_KEYS:
             del self.by_key[next(iter(self.by_key))]
+        # the per-sender and per-text lists are swept once a minute of the chat's time, not at every
+        # message (a sweep walks them all; what is older is ignored by the counts in between)
+        if horizon - self.swept < SWEEP_SECONDS:
+            return
+        self.swept = horizon
         for table in (self.by_user, self.by_key):
             for k in list(table):
                 q = table[k]
-                while q and (q[0] if isinstance(q[0], float) else q[0][0]) < horizon:
-                    q.popleft()
-                if not q:
+                kept = [x for x in q if (x if isinstance(x, float) else x[0]) >= horizon]
+                if kept:
+                    table[k] = kept
+                else:
                     del table[k]
+
+    def add(self, table: dict, key, entry, cap: int) -> list:
+        q = table.get(key)
+        if q is None:
+            q = table[key] = []
+        q.append(entry)
+        if len(q) > cap:
+            del q[0]
+        return q
 
 
 def roll_call(window: ChatWindow, msg: Message, at: float, policy: Policy) -> bool:
@@ -149,14 +167,13 @@ def on_message(window: ChatWindow | None, msg: Message, policy: Policy,
     key = text_key(msg)
     found = []
     if not any(a.get("kind") in MEDIA for a in msg.attachments):
-        window.by_user[user].append(at)
-        rate = sum(1 for ts in window.by_user[user] if ts > at - f["rate_seconds"])
+        mine = window.add(window.by_user, user, at, window.rate)
+        rate = sum(1 for ts in mine if ts > at - f["rate_seconds"])
         if rate > f["rate_messages"]:
             # a parent typing one thought in six short lines is not sure flood: a person looks
             found.append(("flood.rate", f"{rate} messages in {f['rate_seconds']} s", "likely"))
     if key:
-        same = window.by_key[_digest(key)]
-        same.append((at, user))
+        same = window.add(window.by_key, _digest(key), (at, user), MAX_SAME)
         repeats = sum(1 for ts, u in same if u == user and ts > at - f["repeat_seconds"])
         if repeats >= f["repeat_count"] and not answering:
             found.append(("flood.repeat", f"the same content {repeats} times in {f['repeat_seconds']} s", "certain"))

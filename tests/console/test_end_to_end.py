@@ -8,7 +8,7 @@ import os
 import shutil
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -52,9 +52,11 @@ def stack(tmp_path_factory, django_ready):
     from console import server
 
     data = tmp_path_factory.mktemp("worker")
-    chats = [f"e2e-{uuid.uuid4().hex[:6]}" for _ in range(2)]
+    chats = [f"e2e-{uuid.uuid4().hex[:6]}" for _ in range(3)]
     registry = data / "chats.toml"
-    registry.write_text("".join(f'[chats."{c}"]\nmoderators = ["{MODERATOR}"]\n' for c in chats), encoding="utf-8")
+    # the third chat proposes blocks instead of blocking on the 4th: a moderator may then block by hand
+    registry.write_text("".join(f'[chats."{c}"]\nmoderators = ["{MODERATOR}"]\n' for c in chats[:2])
+                        + f'[chats."{chats[2]}"]\nmoderators = ["{MODERATOR}"]\nblock = "propose"\n', encoding="utf-8")
     cluster = Cluster()
     collector = Collector(cluster.bootstrap)
     worker = Worker(cluster.bootstrap, f"e2e-{uuid.uuid4().hex[:6]}", data, chats=registry).start()
@@ -125,6 +127,37 @@ def test_review_items_from_a_running_worker_dismissed_and_confirmed_through_the_
     assert "отмена нарушения (ошибка): u-2, m-confirm — teacher" in client.get("/participants/").content.decode()
     members = client.get("/participants/").content.decode()
     assert "выполнено" in members and "Отменить (ошибка)" not in members     # no counted violation left
+
+
+def test_a_block_by_hand_after_four_counted_violations_is_carried_out_by_the_worker(db, stack, moderator):
+    """Four certain insults, each counted by the worker; the chat proposes blocks, so none is automatic;
+    the console offers «Заблокировать», and the worker's block decision comes back for the term chosen."""
+    from django.test import Client
+
+    from console.models import Decision, Violation
+
+    chat = stack["chats"][2]
+    moderator(chats=[chat])
+    now = datetime.now(timezone.utc)
+    context = {"kind": "parents", "timezone": noon_zone(now)}
+    for i, text in enumerate(("ты дебил", "сам ты дебил", "ну ты и дебил", "дебил ты, вот кто")):
+        stack["cluster"].send(topics.MESSAGES, chat, {
+            "message_id": f"m-b{i}", "chat_id": chat, "sender_id": "u-3", "sender_role": "parent",
+            "sent_at": (now - timedelta(minutes=40 - 10 * i)).isoformat(), "text": text, "chat": context})
+    until(lambda: Violation.objects.filter(chat_id=chat, user_id="u-3", counted=True).count() == 4,
+          what="four counted violations in the console")
+    client = signed_in(Client())
+    page = client.get("/participants/").content.decode()
+    assert "<legend>Заблокировать</legend>" in page and "Засчитано нарушений за 70 дней: 4." in page
+    assert not Decision.objects.filter(chat_id=chat, user_id="u-3", action="block").exists()
+    response = client.post(f"/chat/{chat}/user/u-3/block/", {"days": "3", "reason": "оскорбления"}, follow=True)
+    assert "Отправлено: блокировка модератором" in response.content.decode()
+    block = until(lambda: Decision.objects.filter(chat_id=chat, user_id="u-3", action="block").first(),
+                  what="the worker's block decision")
+    assert (datetime.fromisoformat(block.until) - datetime.fromisoformat(block.issued_at)) == timedelta(days=3)
+    assert MODERATOR in block.data["reason"] and len(block.data["grounds"]) >= 4
+    members = client.get("/participants/").content.decode()
+    assert "Досрочная разблокировка" in members and "<legend>Заблокировать</legend>" not in members
 
 
 def _chrome():
