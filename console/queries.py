@@ -140,6 +140,19 @@ def recently_closed(chats, limit: int = 20) -> list[dict]:
     return out
 
 
+def lexicon_versions(chats, last: int = 200) -> list[dict]:
+    """The lexicon versions that judged the latest violations in these chats, newest first: the first
+    is the version in force as the workers last reported it (each violation names its version), and
+    a second one seen means the workers changed version (or disagree, mid-rollout)."""
+    seen: dict[str, dict] = {}
+    for v in Violation.objects.filter(chat_id__in=chats).order_by("-id")[:last]:
+        version = v.data.get("lexicon_version") if isinstance(v.data, dict) else None
+        if isinstance(version, str) and version:
+            row = seen.setdefault(version, {"version": version, "violations": 0, "last": v.sent_at})
+            row["violations"] += 1
+    return list(seen.values())
+
+
 def lexicon_outcomes(chats) -> list[dict]:
     """Lexicon entries and rules by what moderators made of their findings, most dismissed first."""
     rows: dict[tuple, dict] = {}

@@ -217,7 +217,7 @@ def journal(request, mod):
 @moderator_required
 def lexicons(request, mod):
     return render(request, "console/lexicons.html", {"rows": queries.lexicon_outcomes(mod.chats), "mod": mod,
-                                                     "tab": "lexicons",
+                                                     "tab": "lexicons", "versions": queries.lexicon_versions(mod.chats),
                                                      "categories": queries.CATEGORIES})
 
 

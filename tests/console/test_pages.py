@@ -151,6 +151,22 @@ def test_the_journal_shows_what_was_done_and_the_lexicon_page_counts_outcomes(mo
     assert client.get("/lexicons/README.md").status_code == 200
 
 
+def test_the_lexicon_page_names_the_version_in_force_as_the_latest_violations_say(moderator):
+    moderator()
+    client = signed_in(Client())
+    assert "Нарушений пока нет" in client.get("/lexicons/").content.decode()
+    for i, version in enumerate(["2026-11-01.a1", "2026-11-01.a1", "2026-11-20.b2"]):
+        put("moderation.violations", {"violation_id": f"v-{i}", "message_id": f"m-{i}", "chat_id": "chat-a",
+                                      "user_id": "u-1", "sent_at": f"2026-11-2{i}T10:00:00+03:00", "counted": True,
+                                      "strikes": 1, "violations": [], "lexicon_version": version})
+    put("moderation.violations", {"violation_id": "v-x", "message_id": "m-x", "chat_id": "chat-z", "user_id": "u-9",
+                                  "sent_at": "2026-11-23T10:00:00+03:00", "counted": True, "strikes": 1,
+                                  "violations": [], "lexicon_version": "someone-elses"})
+    page = client.get("/lexicons/").content.decode()
+    assert "версии\n<code>2026-11-20.b2</code>; до неё:\n<code>2026-11-01.a1</code> (2)" in page
+    assert "someone-elses" not in page                       # another chat's workers are not this page's
+
+
 def test_the_stylesheet_is_served_with_debug_off(db):
     from django.conf import settings
 
