@@ -141,8 +141,9 @@ class Engine:
         nxt = None if gone else timers.next_due(p)
         if nxt is None:
             return
+        # the stored record's first timer is its next (kept sorted): no working copy of it just to read that
         if looked_at != schedule.minute(nxt) and (before is not None and before.get("timers") and
-                                                  timers.next_due(Participant.from_dict(before)) == nxt):
+                                                  parse_time(before["timers"][0][0]) == nxt):
             return
         cursor = self._now_in(fx, self.due, schedule.cursor(partition))
         if cursor is None:

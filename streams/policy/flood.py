@@ -92,8 +92,10 @@ class ChatWindow:
         self.answered: set[str] = set()                              # who has answered it: once each
 
     def forget_before(self, horizon: float) -> None:
-        for mid, ts in list(self.ids.items()):
-            if ts >= horizon and len(self.ids) <= MAX_IDS:
+        # oldest first, stopping at the first one still needed: no copy of the chat's ids per message
+        while self.ids:
+            mid = next(iter(self.ids))
+            if self.ids[mid] >= horizon and len(self.ids) <= MAX_IDS:
                 break
             del self.ids[mid]
         while len(self.by_key) > MAX_KEYS:
