@@ -81,21 +81,6 @@ def malformed(chat: str, n: int) -> bytes:
     return kinds[n % len(kinds)]()
 
 
-def daytime_zone() -> str:
-    """A Russian time zone where it is now between 10:00 and 18:00: outside quiet hours, so the
-    load is a school day's, not a night of reminders, whenever the soak runs."""
-    from zoneinfo import ZoneInfo
-
-    zones = ("Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
-             "Asia/Novosibirsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok", "Asia/Magadan",
-             "Asia/Kamchatka")
-    now = datetime.now(timezone.utc)
-    for z in zones:
-        if 10 <= now.astimezone(ZoneInfo(z)).hour < 18:
-            return z
-    return "Europe/Moscow"      # no Russian zone is in its day: the soak then measures a night
-
-
 def pathological_texts() -> list[str]:
     texts = [build(4096) for _, build in pathological.CASES.values()]
     texts += [build(20_000) for name, (_, build) in pathological.CASES.items() if name in ("masked", "repeat")]
@@ -183,7 +168,7 @@ def run(shared: Path, minutes: float, rate: int, seed: int, bad: float = 0.10, p
     rng = random.Random(seed)
     clean, toxic = state.pools(shared, cap=400)
     patho = pathological_texts()
-    zone = daytime_zone()
+    zone = state.daytime_zone()          # outside quiet hours whenever it runs
     # which texts get a violation record: what the parents' chat policy does not ignore
     policy = default_policy()
     ctx = ChatContext(kind="parents", timezone=zone)

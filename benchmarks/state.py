@@ -645,34 +645,12 @@ def proc_status(pid: int, field: str) -> float:
     return 0.0
 
 
-class Answers:
-    """A consumer thread: when each message's first decision or violation arrived, by message id."""
+def Answers(bootstrap: str, names: tuple[str, ...]):
+    """When each message's first decision or violation arrived, by message id (benchmarks/stream.py's
+    consumer thread, from the beginning of the topics)."""
+    from stream import Decisions
 
-    def __init__(self, bootstrap: str, names: tuple[str, ...]):
-        from kafka import KafkaConsumer
-
-        self.arrived: dict[str, float] = {}
-        self.count = Counter()
-        self.stop = False
-        self.c = KafkaConsumer(*names, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                               fetch_max_wait_ms=20, enable_auto_commit=False, group_id=None)
-        self.t = threading.Thread(target=self.run, daemon=True)
-        self.t.start()
-
-    def run(self):
-        while not self.stop:
-            for batch in self.c.poll(100).values():
-                now = time.monotonic()
-                for r in batch:
-                    self.count[r.topic] += 1
-                    mid = json.loads(r.value).get("message_id")
-                    if mid and mid not in self.arrived:
-                        self.arrived[mid] = now
-
-    def close(self):
-        self.stop = True
-        self.t.join(3)
-        self.c.close()
+    return Decisions(bootstrap, names, reset="earliest")
 
 
 def producer(bootstrap: str):
@@ -822,8 +800,8 @@ def run_worker(shared: Path, n: int, senders: int, chats: int, seed: int) -> dic
             res["rss_peak_mb"] = round(proc_status(pid, "VmHWM"))
             res["broker_rss_mb"] = round(proc_status(broker.proc.pid, "VmRSS"))
             res["rss_samples"] = samples[:: max(1, len(samples) // 20)]
-            res["violations"] = answers.count[topics.VIOLATIONS]
-            res["decisions"] = answers.count[topics.DECISIONS]
+            res["violations"] = answers.per_topic[topics.VIOLATIONS]
+            res["decisions"] = answers.per_topic[topics.DECISIONS]
             log(f"worker: drained in {res['drain_s']} s; RSS {res['rss_before_mb']} → {res['rss_after_mb']} MB "
                 f"(peak {res['rss_peak_mb']}); reading the changelogs…")
             admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)

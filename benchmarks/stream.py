@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,27 +68,33 @@ def partition_of(key: str) -> int:
 
 
 class Decisions:
-    """A consumer thread that records when each decision arrived."""
+    """A consumer thread that records when the first record of each message arrived (on the
+    decisions topic, or on `names`), and how many arrived per topic (`count`: all of them)."""
 
-    def __init__(self, bootstrap: str):
+    def __init__(self, bootstrap: str, names: tuple[str, ...] = (topics.DECISIONS,), reset: str = "latest"):
         self.arrived: dict[str, float] = {}
-        self.count = 0
+        self.per_topic: Counter = Counter()
         self.stop = False
-        self.c = KafkaConsumer(topics.DECISIONS, bootstrap_servers=bootstrap, auto_offset_reset="latest",
+        self.c = KafkaConsumer(*names, bootstrap_servers=bootstrap, auto_offset_reset=reset,
                                fetch_max_wait_ms=10, enable_auto_commit=False, group_id=None)
-        self.c.poll(1000)
+        if reset == "latest":
+            self.c.poll(1000)            # join at the end now, not at the first record's time
         self.t = threading.Thread(target=self.run, daemon=True)
         self.t.start()
+
+    @property
+    def count(self) -> int:
+        return sum(self.per_topic.values())
 
     def run(self):
         while not self.stop:
             for batch in self.c.poll(100).values():
                 now = time.monotonic()
                 for r in batch:
-                    d = json.loads(r.value)
-                    self.count += 1
-                    if d.get("message_id") and d["message_id"] not in self.arrived:
-                        self.arrived[d["message_id"]] = now
+                    self.per_topic[r.topic] += 1
+                    mid = json.loads(r.value).get("message_id")
+                    if mid and mid not in self.arrived:
+                        self.arrived[mid] = now
 
     def close(self):
         self.stop = True
