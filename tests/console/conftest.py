@@ -88,3 +88,16 @@ def signed_in(client, login="teacher"):
     response = client.post("/login/", {"username": login, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()[:500]
     return client
+
+
+def until(condition, timeout=60, what="the condition"):
+    """Wait for a condition and return what it gave (a bound, not a timing assertion)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = condition()
+        if got:
+            return got
+        time.sleep(0.1)
+    raise AssertionError(f"waited {timeout}s for {what}")

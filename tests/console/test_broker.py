@@ -3,13 +3,12 @@ restart, and the buttons put the right commands on moderation.commands."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import pytest
 
 from streams import identity, topics
-from tests.console.conftest import closed_flag, put, review_flag, signed_in
+from tests.console.conftest import until, closed_flag, put, review_flag, signed_in
 from tests.streams.harness import Cluster
 
 
@@ -18,16 +17,6 @@ def cluster():
     c = Cluster()
     yield c
     c.close()
-
-
-def until(condition, timeout=60, what="the condition"):
-    """Wait for a condition (a bound, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"waited {timeout}s for {what}")
 
 
 def stored():

@@ -4,9 +4,9 @@ commands, the worker answers, and the console shows what came of them. Once with
 client, once in a real headless browser (Chromium) when it is installed."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,21 +14,14 @@ from pathlib import Path
 import pytest
 
 from streams import topics
-from tests.console.conftest import PASSWORD, signed_in
+from tests.console.conftest import until as wait_until, PASSWORD, signed_in
 from tests.streams.harness import Cluster, Collector, Worker, wait_ready
 
 REPO = Path(__file__).resolve().parents[2]
 MODERATOR = "t-7"
 
 
-def until(condition, timeout=90, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = condition()
-        if got:
-            return got
-        time.sleep(0.2)
-    raise AssertionError(f"waited {timeout}s for {what}")
+until = functools.partial(wait_until, timeout=90)     # a whole stack starts: its longer bound
 
 
 def noon_zone(now: datetime) -> str:

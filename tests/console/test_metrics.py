@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from streams import topics
-from tests.console.conftest import closed_flag, review_flag, signed_in
+from tests.console.conftest import until, closed_flag, review_flag, signed_in
 from tests.streams.harness import Cluster
 
 AT = "2026-11-18T12:00:00+03:00"
@@ -30,17 +30,6 @@ def running(django_ready):
         console.stop()
         runtime.set_bootstrap(None)
         cluster.close()
-
-
-def until(condition, timeout=60, what="the condition"):
-    """Wait for a condition and return what it gave (a bound, not a timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        got = condition()
-        if got:
-            return got
-        time.sleep(0.1)
-    raise AssertionError(f"waited {timeout}s for {what}")
 
 
 def scrape(console) -> tuple[dict, str]:
