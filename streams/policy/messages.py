@@ -222,11 +222,11 @@ def notify_moderators(p: Participant, rid: str, msg: Message, cats: list[str], p
     a threat or hate must not wait for someone to open the console. `recipients` are the moderators
     the chat registry names; teachers who joined with a role are the gateway's to add (it holds the
     roster, dozor keeps no per-chat list of them)."""
-    names = ", ".join(policy.categories[c].name for c in cats)
+    names, link = ", ".join(policy.categories[c].name for c in cats), policy.review_link(rid)
     return Decision(stable_id("nf", msg.chat_id, msg.message_id), msg.chat_id, msg.sender_id, "notify",
                     iso(msg.sent_at), message_id=msg.message_id, audience="moderators",
-                    recipients=sorted(registry.settings(msg.chat_id).moderators), link=policy.review_link(rid),
-                    text=f"Срочно на проверку: {names}. Откройте: {policy.review_link(rid)}",
+                    recipients=sorted(registry.settings(msg.chat_id).moderators), link=link,
+                    text=f"Срочно на проверку: {names}. Откройте: {link}",
                     reason=f"an urgent review item ({', '.join(cats)}) waits for a moderator")
 
 
