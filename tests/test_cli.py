@@ -39,6 +39,49 @@ def test_a_bad_line_is_an_error_object_and_the_rest_still_runs():
     assert out[2]["message_id"] == "m-3" and out[2]["violations"]
 
 
+STREAM = [  # (what the line shows, the line): one file of them, as `dozor check --jsonl` reads it
+    ("a clean message", {**GOOD, "message_id": "s-1", "text": "Завтра контрольная по математике?"}),
+    ("swearing behind a mask", {**GOOD, "message_id": "s-2", "text": "пи**ец, опять домашку не задали"}),
+    ("empty talk", {**GOOD, "message_id": "s-3", "text": "Доброе утро всем!!! 🌸"}),
+    ("a parent's phone number", {**GOOD, "message_id": "s-4", "text": "Звоните мне 8 916 123-45-67 после шести"}),
+    ("sent at night", {**GOOD, "message_id": "s-5", "sent_at": "2026-11-18T23:40:00+05:00",
+                       "text": "Кто сделал русский, скиньте"}),
+    ("a lone surrogate, repaired", {**GOOD, "message_id": "s-6", "text": "хорошо\ud800"}),
+    ("a blank line", ""),
+    ("not JSON", "{сломанная строка"),
+    ("not a message", {**GOOD, "message_id": "s-9", "sent_at": "вчера", "text": "Спасибо!"}),
+    ("a chat of its own zone", {**GOOD, "message_id": "s-10", "text": "Родительское собрание в 18:00",
+                                "chat": {"kind": "parents", "timezone": "Asia/Yekaterinburg"}}),
+]
+
+
+def _stream_bytes(lines) -> bytes:
+    return b"".join((l if isinstance(l, str) else json.dumps(l, ensure_ascii=False)).encode("utf-8", "surrogatepass")
+                    + b"\n" for l in lines)
+
+
+@pytest.mark.parametrize("binary", [False, True], ids=["text stream", "byte stream"])
+def test_a_file_of_many_lines_gets_what_each_line_gets_alone(binary):
+    """Reading, judging and writing in bulk changes no byte: each line alone (after as many blank lines
+    as stood before it, so its number is the same) is answered exactly as inside the whole file."""
+    def answer(data: bytes) -> tuple[int, bytes]:
+        if binary:
+            raw = io.BytesIO()
+            out = io.TextIOWrapper(raw, encoding="ascii", write_through=True)
+            code = _check_jsonl(io.BufferedReader(io.BytesIO(data)), out)
+            return code, raw.getvalue()
+        out = io.StringIO()
+        code = _check_jsonl(io.StringIO(data.decode("utf-8", "surrogatepass")), out)
+        return code, out.getvalue().encode("utf-8", "surrogatepass")
+
+    lines = [l for _, l in STREAM] * 3
+    code, whole = answer(_stream_bytes(lines))
+    alone = [answer(b"\n" * i + _stream_bytes([l])) for i, l in enumerate(lines)]
+    assert whole == b"".join(out for _, out in alone)
+    assert code == max(c for c, _ in alone) == 1
+    assert whole.count(b"\n") == len(lines) - 3          # a blank line gets no answer
+
+
 def test_check_texts_readable(capsys):
     assert main(["check", "какого х*я", "Скипидар и кисти"]) == 0
     out = capsys.readouterr().out
