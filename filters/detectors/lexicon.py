@@ -174,11 +174,6 @@ def _marker_in_sentence(doc: Doc, hit: Hit, markers: list[Hit]) -> Hit | None:
     return first.get(bisect_left(ends, hit.start))
 
 
-def _sworn(doc: Doc, matcher: Matcher, hit: Hit) -> bool:
-    """Is the word of `hit` also a word of the profanity lexicon, as found in this message?"""
-    return any(h.start == hit.start for h in by_category(doc, matcher).get("profanity", ()))
-
-
 def _generalised(doc: Doc) -> str | None:
     """shapes.generalised of the whole message, once per message (it reads every word)."""
     key = "generalised"
