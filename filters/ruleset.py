@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .detectors.base import Detector
 from .detectors.flood import flood
+from .detectors.learned import SecondOpinion
 from .detectors.lexicon import CATEGORIES, hate, insult, profanity, threat
 from .detectors.offtopic import offtopic
 from .detectors.personal_data import PATTERNS, personal_data
@@ -27,6 +28,7 @@ from .detectors.quiet_hours import quiet_hours
 from .lexicon import checks
 from .lexicon.checks import Problem
 from .lexicon.format import LexiconError
+from .learned.weights import FOLDER, ModelMissing, shipped
 from .lexicon.index import Index, build_many
 from .matcher import Matcher
 from .model import Message, Verdict
@@ -80,12 +82,14 @@ class Ruleset:
         return run(message, self.detectors, self.version, content_only)
 
 
-def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset | None" = None) -> Ruleset:
+def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset | None" = None,
+         second_opinion: bool = True) -> Ruleset:
     """Compile the lexicons in `folder` (default: the shipped ones or DOZOR_LEXICONS).
 
     With `validate`, raise LexiconRefused unless lint finds no error and every example
     behaves as written (and, given the version `in_force`, no category loses most of its
-    entries): this is what stands between an edit and a running worker."""
+    entries): this is what stands between an edit and a running worker. `second_opinion=False`:
+    the word lists alone, without the learned model (what the model is trained from)."""
     folder = Path(folder) if folder else lexicon_root()
     try:
         version = fingerprint(files(folder))
@@ -103,12 +107,27 @@ def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset 
     # order matters once: hate reads what profanity and insult found («все они … дебилы»)
     dets = (profanity(matcher), insult(matcher), threat(matcher), hate(matcher), flood(matcher),
             offtopic(matcher, domains), personal_data(matcher, public, addresses), quiet_hours())
+    # the learned second opinion reads what the lists found, so it comes after them; a folder
+    # without a trained model (a maintainer's draft of the lexicons) is judged by the lists alone
+    model = learned(folder) if second_opinion else None
+    if model is not None:
+        dets += (model,)
     ruleset = Ruleset(version, folder, index, matcher, dets)
     if validate:
         problems = gate(ruleset, in_force)
         if problems:
             raise LexiconRefused(version, problems)
     return ruleset
+
+
+def learned(folder: Path):
+    """The model shipped in `folder`/_model/, or in the package's lexicons/ when `folder` has none."""
+    for where in (folder / FOLDER, Path(__file__).resolve().parent.parent / "lexicons" / FOLDER):
+        try:
+            return SecondOpinion(shipped(where))
+        except ModelMissing:
+            continue
+    return None
 
 
 def _version(folder: Path) -> str:

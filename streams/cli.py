@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--limit", type=int, default=30, help="rows shown (default 30, 0 for all)")
     p.set_defaults(func=cmd_lexicon)
 
+    from .model_admin import add_parser as add_model_parser
+    add_model_parser(sub)
+
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

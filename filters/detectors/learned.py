@@ -1,0 +1,110 @@
+"""The learned second opinion as a detector: what no word list caught, for a moderator to judge.
+
+It runs after the lexicon detectors and reads what they found (Doc.found). It says only `likely`
+or `possible` (never `certain`: the policy strikes on nothing it says), once a message, for one
+category the lexicons did not already find:
+- `threat` or `hate` (the surer) when that head is over its own threshold and the abuse head
+  leans to abuse (KIND_FLOOR): the kind heads were held to their rate of false alarms on
+  sentences of every other kind, toxic ones included;
+- else `insult` when the abuse head is over its threshold. When the lexicons found swearing,
+  the swearing words are taken out and the text scored again: «сука ты» is an insult as well
+  as swearing, «бля, опять контрольная» is swearing alone;
+- else `offtopic` over its `likely` threshold, in a message of SPAM_WORDS words or more:
+  advertising, a job offer, a chain letter. Its spam is learned from few examples (47 of
+  tg-spam's, in English, and the lexicons' own), so it fires only when sure and says `possible`.
+Its evidence is the words that pushed the score most, and the explanation says they are the
+model's reading, with the probability: a moderator sees what it saw.
+A message of fewer than MIN_WORDS words is left to the lexicons («Рофл», «ну ты»): one word
+says too little for a linear model, and the lists know the words that say everything alone.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..learned.weights import Model, Opinion
+from ..model import Evidence, Violation, less_sure
+from ..normalise.unicode import fold
+from .base import Doc
+
+MIN_WORDS = 3
+KIND_FLOOR = 0.5         # the abuse head's probability under which no threat or hate is read
+SPAM_WORDS = 6
+KINDS = ("threat", "hate")               # abuse of a kind; the rest is insult
+SEVERITY = {"insult": "medium", "threat": "high", "hate": "high", "offtopic": "low"}
+SAID = {"insult": "оскорбление", "threat": "угроза", "hate": "вражда к группе", "offtopic": "не по теме"}
+
+
+class SecondOpinion:
+    name = "model"
+    category = "insult"
+
+    def __init__(self, model: Model):
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Violation | None:
+        if len(doc.tokens) < MIN_WORDS:
+            return None
+        found = {v.category for v in doc.found}
+        m = self.model
+        p = m.scores(_unquoted(doc.text))
+        abuse = m.opinion("abuse", p[m.index["abuse"]])
+        if p[m.index["abuse"]] >= KIND_FLOOR:
+            # a threat or hate: its own head over its threshold, in a text the abuse head leans to
+            kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS)
+                     if o.certainty and o.head not in found]
+            if kinds:
+                sure = max(kinds, key=lambda o: o.probability)
+                gate = abuse if abuse.certainty else Opinion("abuse", abuse.probability, "possible")
+                return self._finding(doc, sure.head, "abuse", gate, sure)
+        if abuse.certainty and "insult" not in found:
+            sure = self._without_swearing(doc) if "profanity" in found else abuse
+            if sure.certainty:
+                return self._finding(doc, "insult", "abuse", sure, sure)
+        off = m.opinion("offtopic", p[m.index["offtopic"]])
+        if off.certainty == "likely" and len(doc.tokens) >= SPAM_WORDS and "offtopic" not in found:
+            # it learned spam from few examples: it speaks only when sure, and is taken as a doubt
+            return self._finding(doc, "offtopic", "offtopic", Opinion("offtopic", off.probability, "possible"), off)
+        return None
+
+    def _without_swearing(self, doc: Doc):
+        """The abuse head on the text with the swearing found blanked out."""
+        spans = sorted((e.start, e.end) for v in doc.found if v.category == "profanity" for e in v.evidence)
+        text, last, parts = doc.text, 0, []
+        for s, e in spans:
+            if s >= last:
+                parts.append(text[last:s])
+                parts.append(" " * (e - s))
+                last = e
+        parts.append(text[last:])
+        m = self.model
+        return m.opinion("abuse", m.scores(_unquoted("".join(parts)))[m.index["abuse"]])
+
+    def _finding(self, doc: Doc, category: str, head: str, gate, sure) -> Violation:
+        m = self.model
+        words = m.strongest(_unquoted(doc.text), head)
+        evidence = tuple(_locate(doc, w) for w, _ in words)
+        shown = ", ".join(f"«{w}»" for w, _ in words) or "—"
+        why = (f"{SAID[category]}? так читает сообщение модель dozor (model {m.version}, not a word list): "
+               f"{head} {gate.probability:.2f}" + (f", {category} {sure.probability:.2f}" if sure is not gate else "")
+               + f"; сильнее всего повлияли слова {shown}. Решает модератор")
+        return Violation(category, f"model.{category}", SEVERITY[category], tuple(e for e in evidence if e),
+                         why, certainty=less_sure(gate.certainty, sure.certainty))
+
+
+# a title, a name or a word quoted: «Идиот» Достоевского, повесть «Дебил», кличка «Рыжий»
+_QUOTED = regex.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|„[^„“\n]{1,60}“")
+
+
+def _unquoted(text: str) -> str:
+    """The text without its short quotations: the word lists know a title from an insult
+    (lexicons/README.md), the model reads only the words around it. What someone said, quoted,
+    is the lists' to find and mark as reported."""
+    return _QUOTED.sub(" ", text) if ("«" in text or '"' in text or "„" in text) else text
+
+
+def _locate(doc: Doc, word: str) -> Evidence | None:
+    """The token of the message the model's word came from (it read it folded, disguises undone)."""
+    for t in doc.tokens:
+        if fold(t.text) == word or word in fold(t.text):
+            return Evidence(t.start, t.end, t.text, word, "model")
+    return None
