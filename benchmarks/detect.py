@@ -283,7 +283,7 @@ def main(argv=None) -> int:
     certainty_md = by_certainty(a.shared)
     dozor_s |= startup | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
-    peers_q, peers_s = [], []
+    peers_q, peers_s, jsonl = [], [], None
     if not a.no_peers:
         with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as fh:
             fh.write("\n".join(lines) + "\n")       # a temp file: the datasets never enter the repo
@@ -291,6 +291,9 @@ def main(argv=None) -> int:
             peers_q, peers_s = run_peers(a.shared, fh.name)
         finally:
             os.unlink(fh.name)
+        import jsonl_speed                            # benchmarks/jsonl_speed.py: the command users run on files
+        log("dozor check --jsonl: timing the whole path in fresh processes…")
+        jsonl = jsonl_speed.measure(a.shared)
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
                platform.processor())
@@ -311,11 +314,13 @@ def main(argv=None) -> int:
           + "\n\nHow sure dozor is of what it finds (only a certain finding is acted on alone: a strike "
             "or a deletion; the rest waits for a moderator). On the clean-labelled comments the "
             "toxic categories' findings include real swearing the annotators let pass:\n\n" + certainty_md)
+    if jsonl:
+        md += "\n\n" + jsonl_speed.render(jsonl)
     print(md)
     if a.json:
         a.json.write_text(json.dumps({"dozor_quality": dozor_q, "dozor_all": dozor_all, "misses": misses,
                                       "certainty": certainty_md,
-                                      "dozor_speed": dozor_s,
+                                      "dozor_speed": dozor_s, "jsonl_speed": jsonl,
                                       "peers_quality": peers_q, "peers_speed": peers_s},
                                      ensure_ascii=False, indent=1), encoding="utf-8")
     if a.write:
