@@ -20,7 +20,9 @@ from ..model import Evidence, Violation, surest
 from ..morph import analyzer
 from ..privacy import mask          # the one masking function (filters/privacy.py), re-exported here
 from ..public import STREET, Public, address_key, mobile, phone_key
+from .. import shapes
 from ..tables import AddressWords, read_address_words, read_public, words_of
+from ..tokens import token_at
 from .base import Doc
 from .lexicon import scan
 
@@ -66,7 +68,16 @@ SURE = {
     "personal_data.address": "likely",       # found by the street words: a shop's address looks the same
     "personal_data.credentials": "likely",   # «пароль: спросите у учителя» is no password
     "personal_data.health": "possible",      # a diagnosis word near a name: a book, a film, a cartoon
+    # prison, guardianship, a police register, near whom it is about: hidden until a moderator
+    # looks (it protects the family), never deleted alone: «папа сидит в тюрьме» may be a joke
+    "personal_data.family": "likely",
+    "personal_data.hardship": "possible",    # «у Ивановых нет денег»: a moderator judges
 }
+# which file's words are which kind of private matter, and whose name makes them someone's
+_RULE = {"personal_data/health.txt": "personal_data.health", "personal_data/family.txt": "personal_data.family",
+         "personal_data/hardship.txt": "personal_data.hardship"}
+_WHO = {"personal_data.health": ("Name",), "personal_data.family": ("Name", "Surn"),
+        "personal_data.hardship": ("Name", "Surn")}
 VALID = {"personal_data.card": lambda d: 13 <= len(d) <= 19 and luhn(d),
          "personal_data.snils": lambda d: len(d) == 11 and snils_ok(d),
          "personal_data.inn": inn_ok}
@@ -74,7 +85,9 @@ WHAT = {"personal_data.email": "an e-mail address", "personal_data.card": "a ban
         "personal_data.phone": "a phone number", "personal_data.snils": "a SNILS number",
         "personal_data.inn": "a person's INN", "personal_data.passport": "passport series and number",
         "personal_data.address": "a home address", "personal_data.credentials": "a login or password",
-        "personal_data.health": "health information about a named child"}
+        "personal_data.health": "health information about a named child",
+        "personal_data.family": "a family's private circumstances (prison, guardianship, a police register)",
+        "personal_data.hardship": "a named family's money troubles"}
 
 
 class PersonalData:
@@ -89,15 +102,41 @@ class PersonalData:
         self.requisites = _requisites(self.public.requisites)
 
     def _health(self, doc: Doc) -> list[tuple]:
-        """A diagnosis next to a child's name: «у Пети ветрянка». The name is what gets masked."""
+        """A diagnosis or a family's circumstances next to whom they are about: a child's name
+        («у Пети ветрянка»; a surname too for a family, «у Ивановых долги»), or one of the words
+        of the file's `рядом:` within three words («у сына ВИЧ», «мы под опекой»). What gets
+        masked is the name, or the word that says what it is when no name is there."""
         hits = [h for h in scan(doc, self.matcher) if h.entry.category == "personal_data"]
         if not hits:
             return []
-        out = []
+        out, named, tokens = [], set(), None
         for m in regex.finditer(r"\b[А-ЯЁ][а-яё]+", doc.text):
-            near = any(abs(h.start - m.start()) < 60 for h in hits)
-            if near and any("Name" in p.tag for p in analyzer().parse(m.group())):
-                out.append(("personal_data.health", m.start(), m.end(), m.group(), SURE["personal_data.health"]))
+            close = [h for h in hits if abs(h.start - m.start()) < 60]
+            if not close:
+                continue
+            tags = [p.tag for p in analyzer().parse(m.group())]
+            for h in close:
+                rule = _RULE.get(h.entry.file, "personal_data.health")
+                if rule in named or not any(g in t for t in tags for g in _WHO[rule]):
+                    continue
+                if rule != "personal_data.health":
+                    # a family's matters are about the name beside them, within three words, and not
+                    # the one a message is addressed to: «Анна, вопрос про опеку» asks Anna
+                    tokens = doc.tokens if tokens is None else tokens
+                    k, i, j = token_at(tokens, m.start()), token_at(tokens, h.start), token_at(tokens, h.end - 1)
+                    if not (i - 3 <= k <= j + 3) or _addressed(doc.text, m):
+                        continue
+                named.add(rule)
+                out.append((rule, m.start(), m.end(), m.group(), SURE[rule]))
+        for h in hits:
+            rule = _RULE.get(h.entry.file, "personal_data.health")
+            if rule in named or not h.entry.near:
+                continue
+            tokens = doc.tokens if tokens is None else tokens
+            i, j = token_at(tokens, h.start), token_at(tokens, h.end - 1)
+            if shapes.near(tokens, i, j, h.entry.near):
+                named.add(rule)
+                out.append((rule, h.start, h.end, h.text, SURE[rule]))
         return out
 
     def __call__(self, doc: Doc) -> Violation | None:
@@ -172,6 +211,13 @@ class PersonalData:
             if self.addresses.venue(words_of(text[:m.start()] + " " + text[m.end():])):
                 return None
         return SURE[rule]
+
+
+def _addressed(text: str, m) -> bool:
+    """«Анна, …», «[id1|Антон], …»: the name a message opens with, before a comma, is whom it is
+    addressed to, not whom it is about."""
+    before = text[:m.start()].rstrip()
+    return text[m.end():m.end() + 3].lstrip(" ]").startswith(",") and (not before or before[-1] in "|]")
 
 
 def _requisites(labels: tuple[str, ...]) -> regex.Pattern | None:
