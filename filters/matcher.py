@@ -433,9 +433,10 @@ class Matcher:
         for m in _RUNS.finditer(word):
             if m.group(1):
                 n = len(m.group(1))
-                masks += n
+                dots = set(m.group(1)) <= set(".…")
+                masks += 1 if dots else n       # «п...ц»: three dots are one gap, not three letters
                 # «пи**ец»: a star a letter; «С..ка», «е..ный»: a run of dots is a gap of any size
-                expected += 1 if set(m.group(1)) <= set(".…") else n
+                expected += 1 if dots else n
                 parts.append(("", n + 1))
                 short, long = short + 1, long + n + 1
             else:

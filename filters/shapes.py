@@ -10,6 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from functools import lru_cache
 
+import regex
+
 from .normalise import fold
 from .tokens import Token, token_at
 
@@ -23,11 +25,13 @@ DASHES = ("—", "–", " - ")
 
 
 __all__ = ["token_at", "aimed", "quoted", "self_described", "mention", "surname", "near", "generalised",
-           "plural"]
+           "plural", "corrected"]
 
 
 def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     """Aimed at a person: «ты/ваш сын … X», «X, верни», «… — X», «какая же вы X»."""
+    if j + 1 < len(tokens) and _of_a_thing(fold(tokens[i].text), fold(tokens[j + 1].text)):
+        return None       # «вы жирным шрифтом выделите»: the adjective is the thing's, not the person's
     near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]]
     for word in near:
         if word in SECOND_PERSON:
@@ -45,6 +49,26 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     if any(fold(t.text) in WHICH for t in tokens[max(0, i - 3):i]):
         return "said of someone («какой же …»)"
     return None
+
+
+@lru_cache(maxsize=20_000)
+def _of_a_thing(word: str, after: str) -> bool:
+    """Is `word` an adjective that agrees with `after`, a noun for a thing («жирным шрифтом»,
+    «толстую тетрадь»)? Not for a person: «ты тупой человек» is aimed all the same."""
+    from .morph import analyzer
+    parse = analyzer().parse
+    adjectives = [p.tag for p in parse(word) if p.tag.POS in ("ADJF", "PRTF")]
+    if not adjectives:
+        return False
+    for noun in parse(after):
+        tag = noun.tag
+        if tag.POS != "NOUN" or tag.animacy != "inan":
+            continue
+        for a in adjectives:
+            if a.case == tag.case and a.number == tag.number and (
+                    tag.number != "sing" or a.gender in (None, tag.gender)):
+                return True
+    return False
 
 
 def _next_char(text: str, at: int) -> str:
@@ -113,7 +137,10 @@ def mention(text: str, start: int, end: int) -> str | None:
     if word[:1].isupper() and not word.isupper():
         before = _last_char(text, start)
         if before and before not in ".!?…:\n" and before not in ("—", "-", ","):
-            return "a name or title (capitalised mid-sentence)"
+            # «Идиота Достоевского», «Дураков»: a name, a surname or a title; but «наша Мымра
+            # опять задала» is a nickname, and a nickname is an insult all the same
+            if _proper(word) or _titled(text, start, end):
+                return "a name or title (capitalised mid-sentence)"
     if start > 1 and text[start - 1] == "-":
         word_start = start - 1
         while word_start > 0 and text[word_start - 1].isalpha():
@@ -121,6 +148,46 @@ def mention(text: str, start: int, end: int) -> str | None:
         if text[word_start:start - 1][:1].isupper():
             return "part of a name"
     return None
+
+
+# a word capitalised after one of these is the title of a work: «роман Идиот», «сказка Дурак»
+TITLES = frozenset("""роман романа романе романом повесть повести повестью рассказ рассказа рассказе
+сказка сказки сказке сказку фильм фильма фильме мультфильм мультфильма мультик мультика книга книги
+книгу книге пьеса пьесы пьесу пьесе стихотворение стихотворения песня песни песню произведение
+произведения спектакль спектакля опера оперы журнал журнала""".split())
+_WORD_BEFORE = regex.compile(r"(\w+)[\s«\"„]*$")
+_WORD_AFTER = regex.compile(r"[\s»\"“]*(\w+)")
+
+
+def _titled(text: str, start: int, end: int) -> bool:
+    """«роман Идиот», «читаем Идиота Достоевского»: a work's title, by the word before or the
+    author after."""
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if m is not None and fold(m.group(1)) in TITLES:
+        return True
+    m = _WORD_AFTER.match(text, end, min(len(text), end + 40))
+    return m is not None and m.group(1)[:1].isupper() and _proper(m.group(1))
+
+
+@lru_cache(maxsize=20_000)
+def _proper(word: str) -> bool:
+    """Can the dictionary read `word` as a name, a surname, a patronymic, a place or a brand?"""
+    from .morph import analyzer
+    return any({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"} & p.tag.grammemes
+               for p in analyzer().parse(word))
+
+
+def corrected(text: str, start: int, end: int, flagged=frozenset()) -> str | None:
+    """«задание*», «в пятницу*»: a star next to an ordinary word marks a correction or a footnote,
+    not a masked letter; the word without it is a dictionary word and not one of `flagged`
+    (the lexicon's forms: «бля*» is still «бля»)."""
+    word = text[start:end]
+    bare = word.strip("*")
+    if bare == word or "*" in bare or len(bare) < 3 or not bare.isalpha():
+        return None
+    from . import morph
+    bare = fold(bare)
+    return "a correction mark («…*»)" if bare not in flagged and morph.is_known(bare) else None
 
 
 def _last_char(text: str, at: int) -> str:

@@ -13,11 +13,13 @@ from typing import Iterable
 import regex
 
 _W = r"\p{L}\p{M}\p{Cf}\p{Nd}@$€"
-MASK_CHARS = "*%#\"'`…"
+MASK_CHARS = "*%#\"'`…№!"      # «пиз№ец», «х!й»: a sign no word holds, typed for a letter
 SEPARATOR_CHARS = ".-_"
-_INNER = regex.escape(MASK_CHARS + SEPARATOR_CHARS)
-# letters, then (masks/separators + letters)*, then trailing stars («бл*», «х**»)
-TOKEN = regex.compile(rf"[{_W}]+(?:[{_INNER}]+[{_W}]+)*\**")
+_INNER = regex.escape(MASK_CHARS.replace("!", "") + SEPARATOR_CHARS)
+# a «!» for a letter only in a short word («х!й», «бл!ть»): «восторге!Удачи» is two sentences typed
+# without a space; else letters, then (masks/separators + letters)*, then trailing stars («бл*», «х**»)
+_BANG = rf"!(?<=(?<![{_W}])[{_W}]{{1,4}}!)(?=[{_W}]{{1,5}}(?![{_W}]))"
+TOKEN = regex.compile(rf"[{_W}]+(?:(?:[{_INNER}]+|{_BANG})[{_W}]+)*\**")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ def fold(word: str) -> str:
         return word.lower()
     if FOLDED.fullmatch(word):
         return word
+    if "№" in word:       # NFKC reads it as «No»; inside a word it stands for a letter: «пиз№ец»
+        return "№".join(fold(part) for part in word.split("№"))
     word = unicodedata.normalize("NFKC", word).casefold()
     word = _INVISIBLE.sub("", word)
     return word.replace("ё", "е")
