@@ -44,8 +44,8 @@ SHAPES = (
     ("chain letter", "high", False, regex.compile(
         r"(?i)(?<!\w)(?:\d{1,3}|пят\w*|десят\w*|тр[её]м|семи|двадцат\w*|всем)\s+(?:сво\w+\s+)?"
         r"(?:друзьям|людям|контактам|знакомым|подругам|чатам|группам|человекам)(?!\w)")),
-    # «18+» beside an ad's word: adult content («знакомства 18+»); alone it is a film's rating
-    ("adult", "low", False, regex.compile(r"(?<![\d\w])18\s?\+")),
+    # «18+» beside an ad's word: adult content («18+ знакомства, переходи по ссылке»); alone it is a film's rating
+    ("adult", "medium", False, regex.compile(r"(?<![\d\w])18\s?\+")),
     # a word spelt in two alphabets or with digits for letters, «Зaрaбoтoк», «3аработ0к»: spam that
     # hides from filters; alone it is a typo or «5А класс», so it only adds to another sign
     ("mixed letters", "low", False, regex.compile(
@@ -88,7 +88,7 @@ class Offtopic:
             return None
         shaped = _shapes(doc.text)
         if not links and all(h.entry.severity == "low" for h in hits):
-            # «dаг» (a typo in two alphabets) or «18+» beside «бонус»: weak beside weak is no ad
+            # «dаг» (a typo in two alphabets) beside «бонус»: weak beside weak is no ad
             shaped = [s for s in shaped if s[1] != "low"]
         evidence = [Evidence(h.start, h.end, h.text, h.normalized, h.entry.label, h.entry.source) for h in hits]
         evidence += [Evidence(m.start(), m.end(), m.group(), m.group().lower(), label)
