@@ -7,6 +7,10 @@ own, someone else's words reported, or nothing at all.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
+import regex
+
 from .. import budget, homonyms, shapes, speech
 from ..matcher import Hit, Matcher
 from ..model import SEVERITY_RANK, Evidence, Violation, less_sure, surest
@@ -141,14 +145,36 @@ class LexiconDetector:
         if e.aim == "person":
             reasons.append(shapes.aimed(text, tokens, i, j))
         if e.aim == "group":
-            if markers:
-                reasons.append(f"demeaned («{markers[0].text}»)")
+            # a marker counts in the group's own sentence: «Девочки, кто едет? … У нас вор в
+            # раздевалке» demeans nobody
+            marker = _marker_in_sentence(doc, hit, markers)
+            if marker is not None:
+                reasons.append(f"demeaned («{marker.text}»)")
             elif any(v.category in ("insult", "profanity") for v in doc.found):
                 # «все цыгане воры и дебилы», «приезжие … суки»: the group insulted as a whole
                 reasons.append(_generalised(doc) or shapes.plural(hit.normalized))
             else:
                 reasons.append(None)
         return None if None in reasons else "; ".join(([form] if form else []) + reasons)
+
+
+_SENTENCE_END = regex.compile(r"[.!?…\n]")
+
+
+def _marker_in_sentence(doc: Doc, hit: Hit, markers: list[Hit]) -> Hit | None:
+    """The first of `markers` in the sentence of `hit` (sentences end at «.», «!», «?», «…» and
+    line breaks); the message's sentences and the first marker of each are found once."""
+    if not markers:
+        return None
+    key = ("markers by sentence", hit.entry.category)
+    if key not in doc.scans:
+        ends = [m.start() for m in _SENTENCE_END.finditer(doc.text)]
+        first: dict[int, Hit] = {}
+        for m in markers:
+            first.setdefault(bisect_left(ends, m.start), m)
+        doc.scans[key] = (ends, first)
+    ends, first = doc.scans[key]
+    return first.get(bisect_left(ends, hit.start))
 
 
 def _generalised(doc: Doc) -> str | None:
