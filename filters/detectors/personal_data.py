@@ -120,11 +120,12 @@ class PersonalData:
                 if rule in named or not any(g in t for t in tags for g in _WHO[rule]):
                     continue
                 if rule != "personal_data.health":
-                    # a family's matters are about the name beside them, within three words, and not
-                    # the one a message is addressed to: «Анна, вопрос про опеку» asks Anna
+                    # a family's matters are about the name beside them, within four words («опека
+                    # забрала детей у Сидоровых»), and not the one a message is addressed to: «Анна,
+                    # вопрос про опеку» asks Anna
                     tokens = doc.tokens if tokens is None else tokens
                     k, i, j = token_at(tokens, m.start()), token_at(tokens, h.start), token_at(tokens, h.end - 1)
-                    if not (i - 3 <= k <= j + 3) or _addressed(doc.text, m):
+                    if not (i - 4 <= k <= j + 4) or _addressed(doc.text, m):
                         continue
                 named.add(rule)
                 out.append((rule, m.start(), m.end(), m.group(), SURE[rule]))
