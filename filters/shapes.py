@@ -30,9 +30,11 @@ __all__ = ["token_at", "aimed", "quoted", "self_described", "mention", "surname"
 
 def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     """Aimed at a person: «ты/ваш сын … X», «X, верни», «… — X», «какая же вы X»."""
-    if j + 1 < len(tokens) and _of_a_thing(fold(tokens[i].text), fold(tokens[j + 1].text)):
-        return None       # «вы жирным шрифтом выделите»: the adjective is the thing's, not the person's
-    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]]
+    agrees = _agrees(fold(tokens[i].text), fold(tokens[j + 1].text)) if j + 1 < len(tokens) else None
+    if agrees == "anim":
+        return f"said of someone («{tokens[i].text} {tokens[j + 1].text}»)"   # «тупая училка»
+    # «вы жирным шрифтом выделите»: an adjective of a thing is the thing's, whoever is near
+    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]] if agrees is None else []
     for word in near:
         if word in SECOND_PERSON:
             return f"aimed at someone («{word}» next to it)"
@@ -52,23 +54,28 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
 
 
 @lru_cache(maxsize=20_000)
-def _of_a_thing(word: str, after: str) -> bool:
-    """Is `word` an adjective that agrees with `after`, a noun for a thing («жирным шрифтом»,
-    «толстую тетрадь»)? Not for a person: «ты тупой человек» is aimed all the same."""
+def _agrees(word: str, after: str) -> str | None:
+    """Is `word` an adjective that agrees with `after`, a noun? "inan" for a thing («жирным
+    шрифтом», «толстую тетрадь»), "anim" for a person or a creature («тупая училка», «ты тупой
+    человек»), None when it is no such pair."""
     from .morph import analyzer
     parse = analyzer().parse
     adjectives = [p.tag for p in parse(word) if p.tag.POS in ("ADJF", "PRTF")]
     if not adjectives:
-        return False
-    for noun in parse(after):
+        return None
+    found = None
+    for n, noun in enumerate(parse(after)):
         tag = noun.tag
-        if tag.POS != "NOUN" or tag.animacy != "inan":
+        if tag.POS != "NOUN" or tag.animacy is None:
             continue
         for a in adjectives:
             if a.case == tag.case and a.number == tag.number and (
                     tag.number != "sing" or a.gender in (None, tag.gender)):
-                return True
-    return False
+                if tag.animacy == "inan":
+                    return "inan"     # a thing wins: «тупой угол» is no person whatever else it reads
+                if n == 0:
+                    found = "anim"    # a person only by the likeliest reading («фанатские» is none)
+    return found
 
 
 def _next_char(text: str, at: int) -> str:

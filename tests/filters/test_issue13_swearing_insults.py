@@ -33,6 +33,8 @@ SWEARING = [
     ("«блядь» as it sounds", "блеать, забыла сменку"),
     ("«сука» spelled on purpose", "сцуко, опять"),
     ("a plain «бля»", "бля, забыла"),
+    ("stars for two letters", "ни**я себе"),
+    ("a vulgar command", "отсоси, умник"),
 ]
 
 
@@ -71,6 +73,10 @@ INSULTS = [
     ("an animal aimed", "ты крыса, всё рассказала учителю"),
     ("psychiatry as an insult", "ты псих"),
     ("хамло", "ты хамло"),
+    ("an adjective of a person named by a noun", "тупая училка опять задала на выходные"),
+    ("an accusation, for a moderator", "учительница берёт деньги за оценки"),
+    ("school teasing", "эй, очкарик"),
+    ("a rude word for a crowd", "вы стадо баранов"),
     ("нищеброд", "ты нищеброд"),
 ]
 
@@ -148,6 +154,11 @@ CLEAN = [
     ("an exclamation run into the next word", "детей не пожалели!больного ребёнка тоже"),
     ("№ of a room", "кабинет№5"),
     ("pizza", "пицца на обед"),
+    ("an adjective of a thing after an adjective", "люблю тупые фанатские теории"),
+    ("a blunt knife", "тупой нож"),
+    ("a hen in a yard", "петух кукарекает на заре"),
+    ("a herd", "стадо коров на лугу"),
+    ("a knocked ball", "Петя долбанул по мячу"),
 ]
 
 
