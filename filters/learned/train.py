@@ -117,18 +117,23 @@ def held_back(group: str, seed: int) -> bool:
     return int.from_bytes(hashlib.blake2b(f"{seed}:{group}".encode(), digest_size=4).digest(), "big") % 100 < HELD_BACK
 
 
-def matrix(texts: list[str], table: dict[int, str]):
+def matrix(rows: list[Row], table: dict[int, str]):
+    """The rows as the model reads them, one matrix row a part (features.featurize): a long spam
+    text is several. Returns the matrix and each matrix row's sentence."""
     from scipy.sparse import csr_matrix
-    indptr, indices, data = [0], [], []
-    for t in texts:
-        ids, _, _ = features.featurize(t, BITS, table)
-        indices.append(ids)
-        data.append(np.full(len(ids), 1 / np.sqrt(len(ids)) if len(ids) else 0.0))
-        indptr.append(indptr[-1] + len(ids))
+    indptr, indices, data, of = [0], [], [], []
+    for k, r in enumerate(rows):
+        read = features.featurize(r.text, BITS, table)
+        for part in range(read.parts):
+            ids = read.of_part(part)
+            indices.append(ids)
+            data.append(np.full(len(ids), 1 / np.sqrt(len(ids)) if len(ids) else 0.0))
+            indptr.append(indptr[-1] + len(ids))
+            of.append(k)
     x = csr_matrix((np.concatenate(data), np.concatenate(indices), np.array(indptr)),
-                   shape=(len(texts), 2 ** BITS))
+                   shape=(len(indptr) - 1, 2 ** BITS))
     x.sum_duplicates()
-    return x
+    return x, np.array(of)
 
 
 def threshold(p: np.ndarray, y: np.ndarray, false_rate: float) -> float:
@@ -150,16 +155,14 @@ def train(train_dir: Path, lexicons: Path, out: Path, seed: int = 13) -> dict:
     rows = corpus_rows(train_dir, lexicons) + lexicon_rows(lexicons)
     disguised = features.disguises()
     table = features.translation(disguised)
-    # trained on the parts the model will read (features.parts): a long spam text is several
-    fit = [Row(part, r.labels, r.group, r.weight) for r in rows if not held_back(r.group, seed)
-           for part in features.parts(r.text)]
+    fit = [r for r in rows if not held_back(r.group, seed)]
     check = [r for r in rows if held_back(r.group, seed)]
     log(f"  {len(rows):,} sentences: {len(fit):,} to train on, {len(check):,} held back for the thresholds")
-    x = matrix([r.text for r in fit], table)
-    w = np.array([r.weight for r in fit])
+    x, of = matrix(fit, table)
+    w = np.array([fit[k].weight for k in of])
     weights, bias, scale = np.zeros((2 ** BITS, len(HEADS)), np.int8), [], []
     for k, head in enumerate(HEADS):
-        y = np.array([head in r.labels for r in fit], dtype=np.int8)
+        y = np.array([head in fit[k].labels for k in of], dtype=np.int8)
         model = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", random_state=seed,
                                    max_iter=1000)
         model.fit(x, y, sample_weight=w)

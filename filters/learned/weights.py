@@ -55,19 +55,23 @@ class Model:
         self.version: str = self.meta["version"]
 
     def scores(self, text: str) -> np.ndarray:
-        """Every head's probability for `text`: of its most telling part, head by head, when it is
-        longer than a sentence of the training data (features.parts)."""
-        parts = features.parts(text)
-        if len(parts) == 1:
-            return self._scores(text)
-        return np.max([self._scores(p) for p in parts], axis=0)
+        """Every head's probability for `text` (of its most telling part, head by head, when it is
+        read in parts: features.featurize)."""
+        return 1 / (1 + np.exp(-self.logits(features.featurize(text, self.bits, self.table)).max(axis=0)))
 
-    def _scores(self, text: str) -> np.ndarray:
-        ids, _, _ = features.featurize(text, self.bits, self.table)
-        if not len(ids):
-            return 1 / (1 + np.exp(-self.bias))
-        total = self.weights[ids].sum(axis=0, dtype=np.int64)
-        return 1 / (1 + np.exp(-(self.bias + self.scale * total / np.sqrt(len(ids)))))
+    def logits(self, read: features.Read) -> np.ndarray:
+        """Every head's score for each part of what was read: (parts, heads)."""
+        if not len(read.ids):
+            return self.bias[None, :]
+        w = self.weights[read.ids]
+        if read.part is None:
+            return (self.bias + self.scale * w.sum(axis=0, dtype=np.int64) / np.sqrt(len(read.ids)))[None, :]
+        heads = len(self.heads)
+        # every (part, head) cell's sum in one bincount: cell = part · heads + head
+        cells = (read.part[:, None] * heads + np.arange(heads)).ravel()
+        sums = np.bincount(cells, weights=w.ravel(), minlength=read.parts * heads).reshape(read.parts, heads)
+        counts = np.maximum(np.bincount(read.part, minlength=read.parts), 1)
+        return self.bias + self.scale * sums / np.sqrt(counts)[:, None]
 
     def opinion(self, head: str, probability: float) -> Opinion:
         t = self.thresholds[head]
@@ -82,13 +86,15 @@ class Model:
         """The words of `text` that pushed `head` up most, with their share of the score:
         what the model saw, for the moderator who judges it."""
         col = self.index[head]
-        parts = features.parts(text)
-        if len(parts) > 1:
-            text = max(parts, key=lambda p: self._scores(p)[col])
-        ids, norm, words = features.featurize(text, self.bits, self.table)
-        if not len(ids):
+        read = features.featurize(text, self.bits, self.table)
+        if not len(read.ids):
             return []
-        w = self.weights[ids, col].astype(np.float64) * self.scale[col] / np.sqrt(len(ids))
+        keep = np.ones(len(read.ids), dtype=bool)
+        if read.part is not None:
+            keep = read.part == int(np.argmax(self.logits(read)[:, col]))
+        norm, words = read.norm, read.words
+        w = self.weights[read.ids, col].astype(np.float64) * self.scale[col] / np.sqrt(max(1, keep.sum()))
+        w[~keep] = 0
         # a feature belongs to the word its middle falls in (spaces belong to no word)
         owner = np.full(len(norm) + 1, -1)
         at = 1
@@ -96,7 +102,7 @@ class Model:
             owner[at:at + len(word)] = k
             at += len(word) + 1
         per_word = np.zeros(len(words))
-        for (s, e), x in zip(features.spans(norm, words), w):
+        for (s, e), x in zip(features.spans(norm), w):
             k = owner[(s + e - 1) // 2]
             if k >= 0:
                 per_word[k] += x

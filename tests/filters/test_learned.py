@@ -99,8 +99,9 @@ def test_swearing_alone_is_not_made_an_insult():
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_is_read(text):
-    ids, norm, words = features.featurize(text, MODEL.bits, MODEL.table)
-    assert len(ids) == len(features.spans(norm, words))
+    read = features.featurize(text, MODEL.bits, MODEL.table)
+    ids = read.ids
+    assert len(ids) == len(features.spans(read.norm))
     assert ids.dtype.kind == "i" and (len(ids) == 0 or (ids.min() >= 0 and ids.max() < 2 ** MODEL.bits))
     p = MODEL.scores(text)
     assert p.shape == (len(MODEL.heads),) and np.all((p >= 0) & (p <= 1))
@@ -109,13 +110,26 @@ def test_any_text_is_read(text):
             assert share > 0 and word
 
 
-@pytest.mark.parametrize("text, part_words", [
+@pytest.mark.parametrize("text, words_per_part", [
     ("коротко", [1]),
+    (" ".join(["слово"] * 24), [24]),
     (" ".join(["слово"] * 30), [24, 6]),
-    ("Первое предложение здесь. " * 10, [24, 6]),
+    ("Первое, второе; третье! " * 20, [24, 24, 12]),
 ])
-def test_a_long_text_is_read_in_parts(text, part_words):
-    assert [len(p.split()) for p in features.parts(text)] == part_words
+def test_a_long_text_is_read_in_parts(text, words_per_part):
+    read = features.featurize(text, MODEL.bits, MODEL.table)
+    assert read.parts == len(words_per_part)
+    if read.part is not None:                  # each n-gram in the part of the word it starts in
+        assert sorted(set(read.part.tolist())) == list(range(read.parts))
+    assert sum(len(read.of_part(k)) for k in range(read.parts)) == len(read.ids)
+
+
+def test_a_long_text_is_as_abusive_as_its_worst_part():
+    calm = "Сегодня на собрании обсудили экскурсию, питание, расписание кружков и оплату учебников. " * 3
+    worst = "ты тупое ничтожество, заткнись уже"
+    # read whole, the calm words would outweigh it; read in parts, its part is still abuse
+    assert MODEL.scores(calm)[0] < 0.3
+    assert MODEL.scores(calm + worst)[0] > 0.5
 
 
 def test_disguises_are_read_as_the_lexicons_say():
