@@ -28,13 +28,18 @@ __all__ = ["token_at", "aimed", "quoted", "self_described", "mention", "surname"
            "plural", "corrected"]
 
 
-def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
-    """Aimed at a person: «ты/ваш сын … X», «X, верни», «… — X», «какая же вы X»."""
+def aimed(text: str, tokens: list[Token], i: int, j: int, any_case: bool = False) -> str | None:
+    """Aimed at a person: «ты/ваш сын … X», «X, верни», «… — X», «какая же вы X».
+    `any_case`: a word that is an insult in every case («вас, мудаков»), not only when it names
+    the person («ты курица», not «ты курицу купила?»)."""
     agrees = _agrees(fold(tokens[i].text), fold(tokens[j + 1].text)) if j + 1 < len(tokens) else None
     if agrees == "anim":
         return f"said of someone («{tokens[i].text} {tokens[j + 1].text}»)"   # «тупая училка»
     # «вы жирным шрифтом выделите»: an adjective of a thing is the thing's, whoever is near
-    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]] if agrees is None else []
+    # «ты курицу купила?», «вы козла в зоопарке видели?»: a noun only in an oblique case is the
+    # thing talked of, not what the person is called (that is «ты курица», «вы козлы»)
+    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]] \
+        if agrees is None and (any_case or not (i == j and _oblique(fold(tokens[i].text)))) else []
     for word in near:
         if word in SECOND_PERSON:
             return f"aimed at someone («{word}» next to it)"
@@ -51,6 +56,14 @@ def aimed(text: str, tokens: list[Token], i: int, j: int) -> str | None:
     if any(fold(t.text) in WHICH for t in tokens[max(0, i - 3):i]):
         return "said of someone («какой же …»)"
     return None
+
+
+@lru_cache(maxsize=20_000)
+def _oblique(word: str) -> bool:
+    """A noun the dictionary reads only in cases other than the nominative: «курицу», «козла»."""
+    from .morph import analyzer
+    parses = [p.tag for p in analyzer().parse(word) if p.is_known]
+    return bool(parses) and all(t.POS == "NOUN" and t.case not in ("nomn", "voct") for t in parses)
 
 
 @lru_cache(maxsize=20_000)

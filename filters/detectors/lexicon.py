@@ -143,7 +143,8 @@ class LexiconDetector:
         if e.near:
             reasons.append(shapes.near(tokens, i, j, e.near))
         if e.aim == "person":
-            reasons.append(shapes.aimed(text, tokens, i, j))
+            # a word of high severity (obscene.txt) insults in any case: «вас, мудаков»
+            reasons.append(shapes.aimed(text, tokens, i, j, any_case=e.severity == "high"))
         if e.aim == "group":
             # a marker counts in the group's own sentence: «Девочки, кто едет? … У нас вор в
             # раздевалке» demeans nobody

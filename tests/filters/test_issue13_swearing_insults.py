@@ -159,6 +159,13 @@ CLEAN = [
     ("a hen in a yard", "петух кукарекает на заре"),
     ("a herd", "стадо коров на лугу"),
     ("a knocked ball", "Петя долбанул по мячу"),
+    ("a hen bought", "ты курицу на ужин купила?"),
+    ("a goat seen", "вы козла в зоопарке видели?"),
+    ("handwriting", "ты пишешь как курица лапой"),
+    ("a scapegoat", "ты у них козёл отпущения"),
+    ("German: Herr", "Guten Tag, Herr Müller"),
+    ("German: eben", "das ist eben so"),
+    ("a name in an English book", "Mandy and Tom"),
 ]
 
 
