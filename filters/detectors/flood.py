@@ -102,7 +102,9 @@ def _from_file_name(name: str) -> list[str]:
     from ..normalise.translit import Translit
     translit = Translit()
     stem = regex.sub(r"\.\w{2,4}$", "", name).lower()
-    words = regex.findall(r"[^\W_]+", stem)
+    words = regex.findall(r"[^\W_]+", stem[:200])
+    if len(words) > 12 or len(stem) > 200:
+        return []           # a card's name is short: a longer one says more than a greeting
     out = []
     for w in words:
         if w in ("c", "s"):
