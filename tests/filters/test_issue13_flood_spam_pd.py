@@ -120,7 +120,7 @@ OFFTOPIC = [  # (text, how sure)
     ("Фальшивые деньги, качественные копии купюр", "likely"),
     ("Интим услуги", "likely"),
     ("18+ знакомства, переходи по ссылке", "likely"),
-    ("Крипта, USDT, обмен, пишите в лс", "likely"),
+    ("Крипта, USDT, обмен, пишите в лс", "certain"),
     ("Отправь это сообщение пяти друзьям, иначе будет беда", "likely"),
     ("Перешли это сообщение 10 людям", "likely"),
     ("Я вложила 500, получила 8000, это реально работает", "likely"),
@@ -129,7 +129,9 @@ OFFTOPIC = [  # (text, how sure)
     ("Зaрaбoтoк в интернете", "likely"),            # Latin a and o among the Cyrillic letters
     ("Подписывайтесь на мой канал t.me/superdengi", "likely"),
     ("t.me/+jS6cJeri0ug5MDkx", "possible"),          # an unknown channel: one sign
-    ("Start earning today https://accetgrowth.ltd", "possible"),
+    ("Start earning today https://accetgrowth.ltd", "likely"),         # English spam, read in translit
+    ("Drop your wallet for 0.5 ETH", "possible"),
+    ("I made my first withdrawal, best investment ever: t.me/+AbCdEf12", "certain"),
     # money, a call to write privately and a link: spam beyond doubt
     ("Зарабатывай от 5000 в день, пиши в лс, t.me/rabota_doma", "certain"),
     ("Работа на дому, от 50 000 в месяц, пишите в личку", "certain"),
@@ -156,6 +158,8 @@ NOT_OFFTOPIC = [
     "Где продаётся школьная форма?",
     "Розыгрыш призов на школьной ярмарке в субботу",
     "Материалы к уроку по ссылке https://resh.edu.ru/subject/lesson/1",
+    "На английском прошли in time и on time, в чём разница?",       # «in time» is not «интим»
+    "Напишите реферат по истории до пятницы",
 ]
 
 
