@@ -15,4 +15,6 @@ class Leet:
     def __call__(self, word: str) -> list[str]:
         if self.signs.isdisjoint(word) or not any(c.isalpha() for c in word):
             return [word]     # «2020» stays a number; «x3» needs a letter to be a word
-        return combinations([list(self.table.get(c, (c,))) for c in word])
+        # «@берем»: an @ that starts a word is a mention (@name), not a letter
+        return combinations([[c] if k == 0 and c == "@" else list(self.table.get(c, (c,)))
+                             for k, c in enumerate(word)])

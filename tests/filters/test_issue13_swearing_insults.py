@@ -34,6 +34,8 @@ SWEARING = [
     ("«сука» spelled on purpose", "сцуко, опять"),
     ("a plain «бля»", "бля, забыла"),
     ("stars for two letters", "ни**я себе"),
+    ("@ for «у»", "какая-то х@йня с расписанием"),
+    ("«е» written as «и»", "не волнуйся, ибать, всё сделаем"),
     ("a vulgar command", "отсоси, умник"),
 ]
 
@@ -164,6 +166,8 @@ CLEAN = [
     ("handwriting", "ты пишешь как курица лапой"),
     ("a scapegoat", "ты у них козёл отпущения"),
     ("German: Herr", "Guten Tag, Herr Müller"),
+    ("a mention, not a letter", "@берем билеты на всех?"),
+    ("an ibis", "ибис живёт у реки"),
     ("German: eben", "das ist eben so"),
     ("a name in an English book", "Mandy and Tom"),
 ]
