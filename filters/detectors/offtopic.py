@@ -35,11 +35,12 @@ _TLD = re.compile(rf"\w\.(?:{TLDS})\b")
 # Shapes no word list can hold (numbers, letters of two alphabets), each one sign of an ad:
 # (label, severity, whether it may make dozor certain beside two other signs, pattern).
 SHAPES = (
-    # «заработок от 3000 в день», «от 50 000 ₽ в месяц», «$500 в день»: a rate of pay promised;
-    # «питание 150 рублей в день» has no «от», «2 часа в день» no sum
+    # «заработок от 3000 в день», «от 50 000 ₽ в месяц», «$500 в день», «доход 30% в неделю»: a rate
+    # of pay or of interest promised, beside another sign: alone it is a school price too («питание от
+    # 150 рублей в день», «продлёнка от 200 руб в день»); «2 часа в день» has no sum
     ("earnings per day", "medium", True, regex.compile(
-        r"(?i)(?<!\w)от\s*\$?\d[\d\s.,]{0,9}(?:\s*(?:тыс\w*|т\.?|к|k))?\s*(?:руб\w*|р\.?|₽|\$|usd|долл\w*)?"
-        r"\s*(?:в|за)\s+(?:день|сутки|неделю|месяц|час)(?!\w)")),
+        r"(?i)(?:(?<!\w)от\s*\$?\d[\d\s.,]{0,9}(?:\s*(?:тыс\w*|т\.?|к|k))?\s*(?:руб\w*|р\.?|₽|\$|usd|долл\w*)?"
+        r"|(?<![\d.,])\d{1,3}\s?%)\s*(?:в|за)\s+(?:день|сутки|неделю|месяц|час)(?!\w)")),
     # a chain letter's count of people to forward it to: «пяти друзьям», «10 людям», «всем контактам»
     ("chain letter", "high", False, regex.compile(
         r"(?i)(?<!\w)(?:\d{1,3}|пят\w*|десят\w*|тр[её]м|семи|двадцат\w*|всем)\s+(?:сво\w+\s+)?"
@@ -52,7 +53,7 @@ SHAPES = (
         r"(?<![\w])(?=[\w]*[а-яё])(?:[а-яё]*[a-z][a-zа-яё]*[а-яё]|[a-z]+[а-яё]|[а-яё]+\d+[а-яё]+|[03][а-яё]{3,})"
         r"[\wа-яё]*(?!\w)", regex.I)),
 )
-_SHAPED = re.compile(r"(?i)\d\s?(?:\+|[^\W\d_])|[a-z][а-яё]|[а-яё][a-z]|(?:друзьям|людям|контактам|знакомым)")
+_SHAPED = re.compile(r"(?i)\d\s?(?:\+|%|[^\W\d_])|[a-z][а-яё]|[а-яё][a-z]|(?:друзьям|людям|контактам|знакомым)")
 
 
 def allowed(domain: str, domains: frozenset[str]) -> bool:
