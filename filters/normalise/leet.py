@@ -13,8 +13,10 @@ class Leet:
         self.signs = frozenset(self.table)
 
     def __call__(self, word: str) -> list[str]:
-        if self.signs.isdisjoint(word) or not any(c.isalpha() for c in word):
-            return [word]     # «2020» stays a number; «x3» needs a letter to be a word
+        if self.signs.isdisjoint(word) or sum(c.isalpha() for c in word) < 2:
+            # «2020» stays a number; «x3», «е6» (a chess square), «6б» (a class) are no words:
+            # a sign reads as a letter only beside two letters at least («6ля», «е6ать»)
+            return [word]
         # «@берем»: an @ that starts a word is a mention (@name), not a letter
         return combinations([[c] if k == 0 and c == "@" else list(self.table.get(c, (c,)))
                              for k, c in enumerate(word)])

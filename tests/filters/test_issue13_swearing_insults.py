@@ -130,6 +130,8 @@ CLEAN = [
     ("arithmetic", "3+5=8"),
     ("multiplication", "2х3=6"),
     ("x3", "ответ x3"),
+    ("a chess move", "ход e6, потом Кf3"),
+    ("a chess square in Cyrillic", "пешка на е6"),
     ("a brand", "купили Huawei"),
     ("a car brand", "приедем на Hyundai"),
     ("a card game", "сыграем в дурака на перемене"),
