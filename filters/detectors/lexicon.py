@@ -13,6 +13,7 @@ import regex
 
 from .. import budget, homonyms, shapes, speech
 from ..matcher import Hit, Matcher
+from ..normalise import fold
 from ..model import SEVERITY_RANK, Evidence, Violation, less_sure, surest
 from .base import Doc
 
@@ -141,7 +142,8 @@ class LexiconDetector:
         i, j = shapes.token_at(tokens, hit.start), shapes.token_at(tokens, hit.end - 1)
         reasons = []
         if e.near:
-            reasons.append(shapes.near(tokens, i, j, e.near))
+            conditional = self.category == "threat" and CONDITION in e.near
+            reasons.append(_condition(doc, i) if conditional else shapes.near(tokens, i, j, e.near))
         if e.aim == "person":
             # a word of high severity (obscene.txt) insults in any case: «вас, мудаков»
             reasons.append(shapes.aimed(text, tokens, i, j, any_case=e.severity == "high"))
@@ -160,6 +162,25 @@ class LexiconDetector:
 
 
 _SENTENCE_END = regex.compile(r"[.!?…\n]")
+# «рядом: если» in a threat file: the consequence of a condition anywhere before it in its sentence
+# («если ещё раз тронет мою дочь — пожалеет»), past the condition's own clause (a comma, a dash or «то»)
+CONDITION = "если"
+_CLAUSE_BREAK = regex.compile(r",|\s[-–—]\s|[–—]|(?<!\S)то(?!\S)", regex.IGNORECASE)
+CONDITION_REACH = 40       # tokens back from the consequence: a sentence, not a whole post
+
+
+def _condition(doc: Doc, i: int) -> str | None:
+    """«если …, то / — X»: an «если» earlier in the sentence of token `i`, with the condition's
+    clause closed before `i`. A word inside the condition («если пожалеет кошку…») is none."""
+    tokens, text = doc.tokens, doc.text
+    for k in range(i - 1, max(-1, i - 1 - CONDITION_REACH), -1):
+        between = text[tokens[k].end:tokens[k + 1].start]
+        if _SENTENCE_END.search(between):
+            return None
+        if fold(tokens[k].text) == CONDITION:
+            return ("the consequence of a condition («если …»)"
+                    if _CLAUSE_BREAK.search(text[tokens[k].end:tokens[i].start]) else None)
+    return None
 
 
 def _marker_in_sentence(doc: Doc, hit: Hit, markers: list[Hit]) -> Hit | None:

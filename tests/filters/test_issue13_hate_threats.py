@@ -43,12 +43,17 @@ FLAGGED = [
     ("a new verb", "я тебя прикончу", "threat", "likely"),
     ("urою", "урою", "threat", "likely"),
     ("playful, still threat-shaped", "я тебя убью, если опоздаешь", "threat", "likely"),
+    # a condition and its consequence: «пожалеет» counts only after «если …,»
+    ("if … — will regret", "если он ещё раз обидит сына — пожалеет", "threat", "likely"),
+    ("if …, then will regret", "если они подойдут к дочке, то очень пожалеют", "threat", "likely"),
+    ("no good will come", "тебе не поздоровится", "threat", "likely"),
+    ("let him just try", "пусть только попробует тронуть сестру", "threat", "likely"),
 ]
 
 
 @pytest.mark.parametrize("name,text,category,sure", FLAGGED, ids=[c[0] for c in FLAGGED])
 def test_flagged(name, text, category, sure):
-    found = {v.category: v for v in check(message(text)).violations}
+    found = {v.category: v for v in rules(text)}
     assert category in found, f"{text!r}: {found}"
     v = found[category]
     assert v.urgent and v.severity == "high"
@@ -79,18 +84,25 @@ CLEAN = [
     ("look both ways", "переходи дорогу и оглядывайся по сторонам"),
     ("a lock", "завтра врежу новый замок в дверь кабинета"),
     ("my own trouble", "мне капец с этой домашкой"),
+    ("pity, not a consequence", "бабушка пожалеет котёнка"),
+    ("pity inside the condition", "если Вика пожалеет щенка, возьмём его домой"),
+    ("«если» in the next sentence", "Мама пожалеет. Если что, напишу вечером"),
+    ("pity for our children", "бедные наши дети, с этой электронкой одни проблемы"),
 ]
+
+
+def rules(text):
+    """What the word lists and shapes find (the learned second opinion, `model.*`, is its own test's)."""
+    return [v for v in check(message(text)).violations if v.rule in ("hate.lexicon", "threat.lexicon")]
 
 
 @pytest.mark.parametrize("name,text", CLEAN, ids=[c[0] for c in CLEAN])
 def test_clean(name, text):
-    found = [v.explanation for v in check(message(text)).violations if v.category in ("hate", "threat")]
-    assert found == []
+    assert [v.explanation for v in rules(text)] == []
 
 
 def test_new_broad_entries_are_never_certain():
     """A group demeaned, or a threat without a verb of harm, waits for a moderator."""
     for text in ("все приезжие у нас — воры", "ты труп", "пожалеет, что родился", "эти нерусские"):
-        for v in check(message(text)).violations:
-            if v.category in ("hate", "threat"):
-                assert v.certainty != "certain", (text, v.explanation)
+        for v in rules(text):
+            assert v.certainty != "certain", (text, v.explanation)
