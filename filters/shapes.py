@@ -38,13 +38,15 @@ def aimed(text: str, tokens: list[Token], i: int, j: int, any_case: bool = False
     # «вы жирным шрифтом выделите»: an adjective of a thing is the thing's, whoever is near
     # «ты курицу купила?», «вы козла в зоопарке видели?»: a noun only in an oblique case is the
     # thing talked of, not what the person is called (that is «ты курица», «вы козлы»)
-    near = [fold(t.text) for t in tokens[max(0, i - 3):j + 4]] \
-        if agrees is None and (any_case or not (i == j and _oblique(fold(tokens[i].text)))) else []
-    for word in near:
-        if word in SECOND_PERSON:
+    near = range(max(0, i - 3), min(len(tokens), j + 4)) \
+        if agrees is None and (any_case or not (i == j and _oblique(fold(tokens[i].text)))) else ()
+    for k in near:
+        word = fold(tokens[k].text)
+        if word in SECOND_PERSON and not (i == j and k and fold(tokens[k - 1].text) in PREPOSITIONS):
+            # «у вас собака или кошка?», «для тебя»: a pronoun after a preposition is not the one named
             return f"aimed at someone («{word}» next to it)"
     after = _next_char(text, tokens[j].end)
-    if i == 0 and (not after or after in ",!"):
+    if i == 0 and (not after or after in ",!") and not (after == "," and _listed(tokens, j)):
         return "said to someone (a form of address)"
     before = text[tokens[i - 1].end if i else 0:tokens[i].start]
     if i and "," in before and (not after or after in ".!?…"):
@@ -58,12 +60,27 @@ def aimed(text: str, tokens: list[Token], i: int, j: int, any_case: bool = False
     return None
 
 
+PREPOSITIONS = frozenset("у для к ко с со о об обо от без при про на за по над под перед".split())   # not «из»: «кто из вас клоун?»
+
+
+def _listed(tokens: list[Token], j: int) -> bool:
+    """«Баран, овца и коза — домашние животные»: the word heads a list of nouns, it calls no one."""
+    if j + 1 >= len(tokens):
+        return False
+    from .morph import analyzer
+    tag = analyzer().parse(fold(tokens[j + 1].text))[0].tag
+    return tag.POS == "NOUN" and tag.case == "nomn" and any(
+        fold(t.text) == "и" for t in tokens[j + 2:j + 4])
+
+
 @lru_cache(maxsize=20_000)
 def _oblique(word: str) -> bool:
-    """A noun the dictionary reads only in cases other than the nominative: «курицу», «козла»."""
+    """A noun or an adjective the dictionary reads only in cases other than the nominative:
+    «курицу», «козла», «жирным» («ты выделил жирным заголовок?»)."""
     from .morph import analyzer
     parses = [p.tag for p in analyzer().parse(word) if p.is_known]
-    return bool(parses) and all(t.POS == "NOUN" and t.case not in ("nomn", "voct") for t in parses)
+    return bool(parses) and all(t.POS in ("NOUN", "ADJF", "PRTF") and t.case not in ("nomn", "voct")
+                                for t in parses)
 
 
 @lru_cache(maxsize=20_000)
