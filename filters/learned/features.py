@@ -1,27 +1,25 @@
-"""A text as the model reads it: hashed character n-grams, each with its place.
+"""A text as the model reads it: its words, each a bag of hashed character n-grams.
 
-The same function serves training and inference, so a feature means the same thing in both.
+The same functions serve training and inference, so a feature means the same thing in both.
 The text is folded (case, ё, compatibility forms), disguises inside Cyrillic words are read as the
 lexicons' character tables say («6ля», «xyй» with Latin x and y), stretched letters are cut to
 two, a number outside a word becomes 0 and a link one token: the model learns «пиши в лс 0 руб»,
-not one phone number. Hashing is vectorised (numpy), so a message costs a few microseconds more
-than its length in characters, whatever it holds.
+not one phone number. A word's n-grams are hashed for all the new words of a message at once
+(numpy), and are the word's own, so the model keeps what it made of a word it has seen.
 """
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
-
 import numpy as np
 import regex
 
 from ..normalise.charmaps import load
 from ..normalise.unicode import fold
 
-NGRAMS = (3, 4, 5)               # character n-grams, over " word word " (spaces mark the edges): with
-#                                  bigrams, or 6-grams, or whole words besides, no better on the held-back part
+NGRAMS = (3, 4, 5)               # character n-grams of each word, its edges marked: with bigrams, or
+#                                  6-grams, or whole words and lemmas besides, no better on the held-back part
 MAX_CHARS = 1024                 # what the model reads of a text: its opinion needs no more
-PART_WORDS = 24                  # what it reads at once (featurize())
+PART_WORDS = 24                  # what it reads at once (parts())
 _P = np.uint64(0x100000001B3)    # FNV prime: a polynomial hash over code points
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _URL = regex.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:ru|com|org|net|me|io|su|рф|ly|cc|link|site|online|top|xyz)(?:/\S*)?\b",
@@ -71,52 +69,42 @@ def _read(word: str, table: dict[int, str]) -> str:
     return word
 
 
-class Read(NamedTuple):
-    """A text as the model read it: feature ids, the part of the text each belongs to, the
-    normalised text and its words."""
-    ids: np.ndarray
-    part: np.ndarray | None      # None: one part, the whole text
-    parts: int
-    norm: str
-    words: list[str]
-
-    def of_part(self, k: int) -> np.ndarray:
-        return self.ids if self.part is None else self.ids[self.part == k]
+def words_of(text: str, table: dict[int, str]) -> list[str]:
+    """The words the model reads in `text`, normalised."""
+    return normalised(text, table)[1]
 
 
-def featurize(text: str, bits: int, table: dict[int, str]) -> Read:
-    """The feature ids of `text` (with repeats: a linear model counts them), in blocks: the
-    n-grams of each n in NGRAMS, starting at each place of the normalised text in turn (spans()
-    says where each one is). A text of more than PART_WORDS words is read in parts of PART_WORDS
-    words: a linear score grows with the length of what it reads, and the training sentences are
-    short, so a recipe or a news story of 200 words would otherwise add up to «abuse» from words
-    that each say next to nothing. A message is as abusive as its worst part.
-    `table`: translation(disguises()) as the model was trained with."""
-    norm, words = normalised(text, table)
+def word_ngrams(words: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """The feature ids of each of `words`: its character n-grams, n in NGRAMS, with its edges
+    marked by a space (« ты », « тупа», «упая »), and for each id the index of its word. A word's
+    features are its own, whatever stands beside it, so what the model makes of a word can be
+    kept (weights.Model keeps it per word): a message costs its new words, not its length."""
+    norm = " " + " ".join(words) + " "
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    blocks = []
+    # spaces up to and including each place: the word a place belongs to is that count less one
+    spaces = np.cumsum(codes == 32)
+    ids, owner = [], []
     h = codes            # array arithmetic wraps round silently: a hash wants that
     for n in range(2, NGRAMS[-1] + 1):          # the n-gram at i is the (n-1)-gram at i, one more letter
         if len(codes) < n:
             break
         h = h[:-1] * _P + codes[n - 1:]
         if n in NGRAMS:
-            blocks.append(h)
-    if not blocks:
-        return Read(np.zeros(0, np.intp), None, 1, norm, words)
+            start = np.arange(len(h))
+            inside = spaces[start + n - 2] - spaces[start] == 0     # no space but at its edges
+            ids.append(h[inside])
+            owner.append(spaces[start[inside]] - 1)
+    if not ids:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
     # Fibonacci hashing: the top bits of the product are the bucket
-    ids = (np.concatenate(blocks) * _MIX >> np.uint64(64 - bits)).astype(np.intp)
-    if len(words) <= PART_WORDS:
-        return Read(ids, None, 1, norm, words)
-    # the part of each n-gram: of the word it starts in (a space belongs to the word before it)
-    starts = np.concatenate([np.arange(len(b)) for b in blocks])
-    lengths = np.fromiter(map(len, words), dtype=np.intp, count=len(words))
-    word_starts = np.cumsum(lengths + 1) - lengths          # the first word starts at 1
-    word = np.maximum(np.searchsorted(word_starts, starts, side="right") - 1, 0)
-    n_parts = (len(words) + PART_WORDS - 1) // PART_WORDS
-    return Read(ids, word // PART_WORDS, n_parts, norm, words)
+    return ((np.concatenate(ids) * _MIX >> np.uint64(64 - bits)).astype(np.intp),
+            np.concatenate(owner).astype(np.intp))
 
 
-def spans(norm: str) -> list[tuple[int, int]]:
-    """Where in the normalised text each of featurize()'s ids comes from, in the same order."""
-    return [(i, i + n) for n in NGRAMS for i in range(len(norm) - n + 1)]
+def parts(words: list) -> list[tuple[int, int]]:
+    """Where each part of a text begins and ends, in words. A text of more than PART_WORDS words is
+    read in parts of PART_WORDS: a linear score grows with the length of what it reads and the
+    training sentences are short, so a recipe or a news story of 200 words would otherwise add
+    up to «abuse» from words that each say next to nothing. A message is as abusive as its worst
+    part."""
+    return [(k, min(k + PART_WORDS, len(words))) for k in range(0, max(1, len(words)), PART_WORDS)]

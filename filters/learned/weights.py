@@ -1,7 +1,7 @@
 """The shipped model: weights (lexicons/_model/weights.npy, int8) and what they mean (model.json).
 
 A head is one linear score over the hashed features of filters/learned/features.py:
-    score = bias + scale · Σ weights[id] / √(number of ids)
+    score = bias + scale · Σ weights[id] / √(number of ids), over the n-grams of a part's words
 and its probability the logistic of it. The heads (model.json "heads") are `abuse` (an
 insult, a threat, hate: RUSSE-2022's toxic sentences and the lexicons' examples), `threat` and
 `hate` (which kind of abuse), `spam` (off-topic advertising). Each has two thresholds, chosen by
@@ -10,6 +10,7 @@ the training command on data it did not train on: `likely` and `possible`.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,7 @@ from ..paths import lexicon_root
 from . import features
 
 FOLDER = "_model"
+KEEP_WORDS = 100_000        # words whose reading is kept: ~20 MB; a chat's vocabulary is far smaller
 
 
 class ModelMissing(FileNotFoundError):
@@ -53,25 +55,43 @@ class Model:
         self.table = features.translation(self.meta["disguises"])
         self.thresholds: dict[str, dict[str, float]] = self.meta["thresholds"]
         self.version: str = self.meta["version"]
+        self._memo: dict[str, tuple[int, np.ndarray]] = {}
 
     def scores(self, text: str) -> np.ndarray:
         """Every head's probability for `text` (of its most telling part, head by head, when it is
-        read in parts: features.featurize)."""
-        return 1 / (1 + np.exp(-self.logits(features.featurize(text, self.bits, self.table)).max(axis=0)))
+        read in parts: features.parts)."""
+        return 1 / (1 + np.exp(-self.logits(features.words_of(text, self.table)).max(axis=0)))
 
-    def logits(self, read: features.Read) -> np.ndarray:
-        """Every head's score for each part of what was read: (parts, heads)."""
-        if not len(read.ids):
-            return self.bias[None, :]
-        w = self.weights[read.ids]
-        if read.part is None:
-            return (self.bias + self.scale * w.sum(axis=0, dtype=np.int64) / np.sqrt(len(read.ids)))[None, :]
-        heads = len(self.heads)
-        # every (part, head) cell's sum in one bincount: cell = part · heads + head
-        cells = (read.part[:, None] * heads + np.arange(heads)).ravel()
-        sums = np.bincount(cells, weights=w.ravel(), minlength=read.parts * heads).reshape(read.parts, heads)
-        counts = np.maximum(np.bincount(read.part, minlength=read.parts), 1)
-        return self.bias + self.scale * sums / np.sqrt(counts)[:, None]
+    def logits(self, words: list[str]) -> np.ndarray:
+        """Every head's score for each part of the words: (parts, heads)."""
+        seen = self._words(words)
+        out = []
+        for start, end in features.parts(words):
+            count, total = 0, np.zeros(len(self.heads))
+            for w in words[start:end]:
+                n, vector = seen[w]
+                count += n
+                total = total + vector
+            out.append(self.bias + (total / math.sqrt(count) if count else total))
+        return np.array(out)
+
+    def _words(self, words: list[str]) -> dict:
+        """What the model makes of each word: its number of n-grams and their weights, summed per
+        head and scaled. Kept per word (KEEP_WORDS): a chat repeats its words."""
+        memo = self._memo
+        new = [w for w in dict.fromkeys(words) if w not in memo]
+        if new:
+            if len(memo) + len(new) > KEEP_WORDS:
+                memo.clear()
+            ids, owner = features.word_ngrams(new, self.bits)
+            heads = len(self.heads)
+            cells = (owner[:, None] * heads + np.arange(heads)).ravel()
+            sums = np.bincount(cells, weights=self.weights[ids].ravel().astype(np.float64),
+                               minlength=len(new) * heads).reshape(len(new), heads) * self.scale
+            counts = np.bincount(owner, minlength=len(new))
+            for k, w in enumerate(new):
+                memo[w] = (int(counts[k]), sums[k])
+        return memo
 
     def opinion(self, head: str, probability: float) -> Opinion:
         t = self.thresholds[head]
@@ -84,30 +104,20 @@ class Model:
 
     def strongest(self, text: str, head: str, n: int = 3) -> list[tuple[str, float]]:
         """The words of `text` that pushed `head` up most, with their share of the score:
-        what the model saw, for the moderator who judges it."""
+        what the model saw, for the moderator who judges it (of the part that scored highest)."""
         col = self.index[head]
-        read = features.featurize(text, self.bits, self.table)
-        if not len(read.ids):
+        words = features.words_of(text, self.table)
+        if not words:
             return []
-        keep = np.ones(len(read.ids), dtype=bool)
-        if read.part is not None:
-            keep = read.part == int(np.argmax(self.logits(read)[:, col]))
-        norm, words = read.norm, read.words
-        w = self.weights[read.ids, col].astype(np.float64) * self.scale[col] / np.sqrt(max(1, keep.sum()))
-        w[~keep] = 0
-        # a feature belongs to the word its middle falls in (spaces belong to no word)
-        owner = np.full(len(norm) + 1, -1)
-        at = 1
-        for k, word in enumerate(words):
-            owner[at:at + len(word)] = k
-            at += len(word) + 1
-        per_word = np.zeros(len(words))
-        for (s, e), x in zip(features.spans(norm), w):
-            k = owner[(s + e - 1) // 2]
-            if k >= 0:
-                per_word[k] += x
-        best = [k for k in np.argsort(-per_word, kind="stable")[:n] if per_word[k] >= 0.005]
-        return [(words[k], round(float(per_word[k]), 2)) for k in best]
+        start, end = features.parts(words)[int(np.argmax(self.logits(words)[:, col]))]
+        seen = self._words(words)
+        part = words[start:end]
+        count = sum(seen[w][0] for w in part) or 1
+        shares: dict[str, float] = {}
+        for w in part:
+            shares[w] = shares.get(w, 0.0) + float(seen[w][1][col]) / math.sqrt(count)
+        best = sorted(shares.items(), key=lambda kv: -kv[1])[:n]
+        return [(w, round(x, 2)) for w, x in best if x >= 0.005]
 
 
 _LOADED: dict[Path, Model] = {}

@@ -99,29 +99,34 @@ def test_swearing_alone_is_not_made_an_insult():
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_is_read(text):
-    read = features.featurize(text, MODEL.bits, MODEL.table)
-    ids = read.ids
-    assert len(ids) == len(features.spans(read.norm))
-    assert ids.dtype.kind == "i" and (len(ids) == 0 or (ids.min() >= 0 and ids.max() < 2 ** MODEL.bits))
+    words = features.words_of(text, MODEL.table)
+    ids, owner = features.word_ngrams(words, MODEL.bits)
+    assert len(ids) == len(owner)
+    assert len(ids) == 0 or (ids.min() >= 0 and ids.max() < 2 ** MODEL.bits)
+    assert len(owner) == 0 or (owner.min() >= 0 and owner.max() < len(words))
     p = MODEL.scores(text)
     assert p.shape == (len(MODEL.heads),) and np.all((p >= 0) & (p <= 1))
     for head in MODEL.heads:
         for word, share in MODEL.strongest(text, head):
-            assert share > 0 and word
+            assert share > 0 and word in words
 
 
-@pytest.mark.parametrize("text, words_per_part", [
-    ("коротко", [1]),
-    (" ".join(["слово"] * 24), [24]),
-    (" ".join(["слово"] * 30), [24, 6]),
-    ("Первое, второе; третье! " * 20, [24, 24, 12]),
+@pytest.mark.parametrize("word, ngrams", [
+    ("ты", [" ты", "ты ", " ты "]),                              # 3-, 4-grams with its edges
+    ("дура", [" ду", "дур", "ура", "ра ", " дур", "дура", "ура ", " дура", "дура "]),
 ])
-def test_a_long_text_is_read_in_parts(text, words_per_part):
-    read = features.featurize(text, MODEL.bits, MODEL.table)
-    assert read.parts == len(words_per_part)
-    if read.part is not None:                  # each n-gram in the part of the word it starts in
-        assert sorted(set(read.part.tolist())) == list(range(read.parts))
-    assert sum(len(read.of_part(k)) for k in range(read.parts)) == len(read.ids)
+def test_a_word_is_its_own_ngrams(word, ngrams):
+    """A word's n-grams never reach into the next word: what the model makes of it is its own."""
+    alone, _ = features.word_ngrams([word], MODEL.bits)
+    beside, owner = features.word_ngrams(["привет", word, "пока"], MODEL.bits)
+    assert sorted(alone.tolist()) == sorted(beside[owner == 1].tolist())
+    assert len(alone) == len(ngrams)
+
+
+@pytest.mark.parametrize("n_words, parts", [(1, [(0, 1)]), (24, [(0, 24)]), (30, [(0, 24), (24, 30)]),
+                                            (60, [(0, 24), (24, 48), (48, 60)]), (0, [(0, 0)])])
+def test_a_long_text_is_read_in_parts(n_words, parts):
+    assert features.parts(["слово"] * n_words) == parts
 
 
 def test_a_long_text_is_as_abusive_as_its_worst_part():
@@ -132,8 +137,17 @@ def test_a_long_text_is_as_abusive_as_its_worst_part():
     assert MODEL.scores(calm + worst)[0] > 0.5
 
 
+def test_what_it_makes_of_a_word_is_kept_and_the_same():
+    text = "ты тупое ничтожество, заткнись уже"
+    first = MODEL.scores(text)
+    MODEL._memo.clear()
+    assert np.array_equal(MODEL.scores(text), first)
+    assert np.array_equal(MODEL.scores(text), first)
+
+
 def test_disguises_are_read_as_the_lexicons_say():
     norm, _ = features.normalised("Ты 6ЕЗМ0ЗГЛАЯ xyйня", MODEL.table)
+    # (the model keeps the tables it was trained with: model.json «disguises»)
     assert norm == " ты безмозглая хуйня "
     norm, words = features.normalised("пиши в лс 89161234567 https://t.me/x", MODEL.table)
     assert words == ["пиши", "в", "лс", "0", "ссылка"]
