@@ -174,6 +174,8 @@ CLEAN = [
     ("a scapegoat", "ты у них козёл отпущения"),
     ("German: Herr", "Guten Tag, Herr Müller"),
     ("a mention, not a letter", "@берем билеты на всех?"),
+    ("an e-mail address", "пишите на masha@bk.ru"),
+    ("another e-mail address", "почта olga@bk.ru, копию на anna@eblan.ru"),
     ("an ibis", "ибис живёт у реки"),
     ("German: eben", "das ist eben so"),
     ("a name in an English book", "Mandy and Tom"),
