@@ -445,6 +445,8 @@ class Matcher:
                 short, long = short + len(literal), long + len(literal)
         if masks > letters:
             return None
+        if len(pieces) > 1 and len(set(pieces)) == 1 and not has_real_mask:
+            return None       # «и...и», «у...у меня»: a stutter, not a word with letters hidden
         first = self.letter_map.get(word[0], word[0])
         head, tail = parts[0][0], parts[-1][0]      # every form that fits starts (and ends) so
         fits = [form for size in range(short, min(long, self._longest) + 1)

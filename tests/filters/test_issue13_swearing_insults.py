@@ -175,6 +175,8 @@ CLEAN = [
     ("German: Herr", "Guten Tag, Herr Müller"),
     ("a mention, not a letter", "@берем билеты на всех?"),
     ("an e-mail address", "пишите на masha@bk.ru"),
+    ("a stutter with dots", "и...и что теперь?"),
+    ("another stutter", "у...у меня нет сменки"),
     ("another e-mail address", "почта olga@bk.ru, копию на anna@eblan.ru"),
     ("an ibis", "ибис живёт у реки"),
     ("German: eben", "das ist eben so"),
