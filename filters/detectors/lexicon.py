@@ -11,7 +11,7 @@ from bisect import bisect_left
 
 import regex
 
-from .. import budget, homonyms, shapes, speech
+from .. import budget, homonyms, morph, shapes, speech
 from ..matcher import Hit, Matcher
 from ..normalise import fold
 from ..model import SEVERITY_RANK, Evidence, Violation, less_sure, surest
@@ -151,8 +151,11 @@ class LexiconDetector:
             # a marker counts in the group's own sentence: «Девочки, кто едет? … У нас вор в
             # раздевалке» demeans nobody
             marker = _marker_in_sentence(doc, hit, markers)
+            said = None if marker is not None else _said_of_group(doc, self.matcher, hit)
             if marker is not None:
                 reasons.append(f"demeaned («{marker.text}»)")
+            elif said is not None:
+                reasons.append(said)
             elif any(v.category in ("insult", "profanity") for v in doc.found):
                 # «все цыгане воры и дебилы», «приезжие … суки»: the group insulted as a whole
                 reasons.append(_generalised(doc) or shapes.plural(hit.normalized))
@@ -192,11 +195,63 @@ def _marker_in_sentence(doc: Doc, hit: Hit, markers: list[Hit]) -> Hit | None:
     if key not in doc.scans:
         ends = [m.start() for m in _SENTENCE_END.finditer(doc.text)]
         first: dict[int, Hit] = {}
+        tokens = doc.tokens
         for m in markers:
+            # a marker with `рядом:` (hate/stereotypes.txt: «грязные», «жадные») counts only beside
+            # one of its words («все цыгане грязные»), not in «девочки, уберите грязные кружки»
+            if m.entry.near and shapes.near(tokens, shapes.token_at(tokens, m.start),
+                                            shapes.token_at(tokens, m.end - 1), m.entry.near) is None:
+                continue
             first.setdefault(bisect_left(ends, m.start), m)
         doc.scans[key] = (ends, first)
     ends, first = doc.scans[key]
     return first.get(bisect_left(ends, hit.start))
+
+
+_PREDICATE_GAP = regex.compile(r"^(?:\s*[-–—]\s*|\s+)$")     # «таджики тупые», «мигранты — паразиты»
+PREDICATE_WORDS = frozenset("все они такие вообще одни".split())       # «цыгане все воры», «они такие»
+
+
+def _said_of_group(doc: Doc, matcher: Matcher, hit: Hit) -> str | None:
+    """A group in the plural with an insult (or a marker: «грязные», «паразиты») as its predicate,
+    right after it in its clause: «таджики тупые», «приезжие дети — дебилы», «цыгане все грязные»;
+    not «девочки, найдите тупые углы» (a comma: the girls are addressed, the angles are obtuse)."""
+    if not any("plur" in p.tag for p in morph.parses(hit.normalized)):
+        return None       # «девочки» is a plural too, whatever its likeliest reading
+    key = (id(matcher), "predicates")
+    if key not in doc.scans:      # once per message: an insult or a marker by where it starts
+        found = by_category(doc, matcher)
+        doc.scans[key] = {h.start: h for c in ("hate", "profanity", "insult") for h in found.get(c, ())
+                          if c != "hate" or h.entry.aim == "marker"}
+    insults = doc.scans[key]
+    if not insults:
+        return None
+    tokens, text = doc.tokens, doc.text
+    k = shapes.token_at(tokens, hit.end - 1) + 1
+    at, skipped = hit.end, 0
+    while k < len(tokens) and skipped <= 2:
+        t = tokens[k]
+        if not _PREDICATE_GAP.match(text[at:t.start]):
+            return None
+        word = insults.get(t.start)
+        if word is not None:
+            if k + 1 < len(tokens) and text[t.end:tokens[k + 1].start].isspace() and _attribute(
+                    word.normalized, fold(tokens[k + 1].text)):
+                return None       # «девочки, тупые углы найдите»: the angles are obtuse
+            return f"said of the whole group («{word.text}»)"
+        if skipped == 0 or fold(t.text) in PREDICATE_WORDS:
+            skipped += 1          # one noun of the group («приезжие дети»), or «все», «они»
+        else:
+            return None
+        at, k = t.end, k + 1
+    return None
+
+
+def _attribute(adjective: str, after: str) -> bool:
+    """Is `adjective` an attribute of the noun `after` («тупые углы»), not a predicate?"""
+    adj = morph.parses(adjective)
+    noun = morph.parses(after)
+    return bool(adj and adj[0].tag.POS == "ADJF" and noun and noun[0].tag.POS == "NOUN")
 
 
 def _generalised(doc: Doc) -> str | None:

@@ -22,6 +22,12 @@ FLAGGED = [
     ("parasites", "беженцы — паразиты", "hate", "likely"),
     ("«эти нерусские» alone", "эти нерусские опять всё сломали", "hate", "likely"),
     ("«понаехавшие» alone", "понаехавшие заняли все места в кружке", "hate", "likely"),
+    # an insult or a label said of the whole group, right after it
+    ("an insult as the predicate", "таджики тупые", "hate", "likely"),
+    ("girls, a plural that is also a genitive", "девочки тупые в математике", "hate", "likely"),
+    ("a label after a dash", "мигранты — преступники", "hate", "likely"),
+    ("a label with «все»", "все цыгане грязные", "hate", "likely"),
+    ("a burden", "инвалиды — обуза для класса", "hate", "likely"),
     # slurs, derived and feminine forms
     ("a feminine slur", "эта жидовка опять с нами не здоровается", "hate", "certain"),
     ("a plural slur", "хачи у школы стоят", "hate", "certain"),
@@ -88,6 +94,10 @@ CLEAN = [
     ("pity inside the condition", "если Вика пожалеет щенка, возьмём его домой"),
     ("«если» in the next sentence", "Мама пожалеет. Если что, напишу вечером"),
     ("pity for our children", "бедные наши дети, с этой электронкой одни проблемы"),
+    ("dirty mugs, not dirty girls", "девочки, уберите грязные кружки со стола"),
+    ("obtuse angles, not obtuse girls", "девочки, найдите тупые углы"),
+    ("an attribute, not a predicate", "девочки тупые углы найдите"),
+    ("don't be greedy", "девочки, не будьте жадными, поделитесь карандашами"),
 ]
 
 
