@@ -206,6 +206,12 @@ def _titled(text: str, start: int, end: int) -> bool:
     return m is not None and m.group(1)[:1].isupper() and _proper(m.group(1))
 
 
+def a_name(word: str) -> bool:
+    """Is `word` written as a name (a capital, not all capitals) the dictionary can read as a
+    name, a surname, a patronymic, a place or a brand: «Козлов», «Хохлова», «Маша»?"""
+    return word[:1].isupper() and not word.isupper() and word.isalpha() and _proper(word)
+
+
 @lru_cache(maxsize=20_000)
 def _proper(word: str) -> bool:
     """Can the dictionary read `word` as a name, a surname, a patronymic, a place or a brand?"""

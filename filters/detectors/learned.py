@@ -5,13 +5,15 @@ or `possible` (never `certain`: the policy strikes on nothing it says), once a m
 category the lexicons did not already find:
 - `threat` or `hate` (the surer) when that head is over its own threshold and the abuse head
   leans to abuse (KIND_FLOOR): the kind heads were held to their rate of false alarms on
-  sentences of every other kind, toxic ones included;
-- else `insult` when the abuse head is over its threshold. When the lexicons found swearing,
-  the swearing words are taken out and the text scored again: «сука ты» is an insult as well
-  as swearing, «бля, опять контрольная» is swearing alone;
+  sentences of every other kind, toxic ones included. Nothing when the lists found that kind:
+  the abuse is theirs;
+- else `insult` when the abuse head is over its threshold and the lists found no insult, threat
+  or hate. When they found swearing, the swearing words are taken out and the text scored
+  again: «сука ты» is an insult as well as swearing, «бля, опять контрольная» is swearing alone;
 - else `offtopic` over its `likely` threshold, in a message of SPAM_WORDS words or more:
   advertising, a job offer, a chain letter. Its spam is learned from few examples (47 of
-  tg-spam's, in English, and the lexicons' own), so it fires only when sure and says `possible`.
+  tg-spam's, in English, and the lexicons' own), so it fires only when sure and says `possible`;
+  a phone number the lists found is blanked first (it is personal data, not an advertisement).
 Its evidence is the words that pushed the score most, and the explanation says they are the
 model's reading, with the probability: a moderator sees what it saw.
 A message of fewer than MIN_WORDS words is left to the lexicons («Рофл», «ну ты»): one word
@@ -24,6 +26,7 @@ import regex
 from ..learned.weights import Model, Opinion
 from ..model import Evidence, Violation, less_sure
 from ..normalise.unicode import fold
+from ..shapes import a_name
 from .base import Doc
 
 MIN_WORDS = 3
@@ -44,31 +47,42 @@ class SecondOpinion:
     def __call__(self, doc: Doc) -> Violation | None:
         if len(doc.tokens) < MIN_WORDS:
             return None
+        # what the lists found, and what they read and let pass: a word of theirs said of oneself
+        # («я такой дебил»), in a warning («можно шею свернуть»), a title, a lesson's term
         found = {v.category for v in doc.found}
+        passed = _weighed(doc) - found
         m = self.model
-        p = m.scores(_unquoted(doc.text))
+        p = m.scores(_readable(doc))
         abuse = m.opinion("abuse", p[m.index["abuse"]])
         if p[m.index["abuse"]] >= KIND_FLOOR:
             # a threat or hate: its own head over its threshold, in a text the abuse head leans to
-            kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS)
-                     if o.certainty and o.head not in found]
+            kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS) if o.certainty]
             if kinds:
                 sure = max(kinds, key=lambda o: o.probability)
+                if sure.head in found or sure.head in passed:
+                    return None      # the lists found that abuse, or read it and let it pass
                 gate = abuse if abuse.certainty else Opinion("abuse", abuse.probability, "possible")
                 return self._finding(doc, sure.head, "abuse", gate, sure)
-        if abuse.certainty and "insult" not in found:
-            sure = self._without_swearing(doc) if "profanity" in found else abuse
+        if abuse.certainty and not (found | passed) & {"insult", *KINDS}:
+            # the abuse a threat or hate the lists found is theirs; swearing is blanked and the
+            # rest read again: «сука ты» is an insult too, «бля, опять контрольная» is not
+            sure = self._without(doc, "profanity", "abuse") if "profanity" in found else abuse
             if sure.certainty:
                 return self._finding(doc, "insult", "abuse", sure, sure)
         off = m.opinion("offtopic", p[m.index["offtopic"]])
         if off.certainty == "likely" and len(doc.tokens) >= SPAM_WORDS and "offtopic" not in found:
-            # it learned spam from few examples: it speaks only when sure, and is taken as a doubt
-            return self._finding(doc, "offtopic", "offtopic", Opinion("offtopic", off.probability, "possible"), off)
+            if "personal_data" in found:
+                # a phone number is the personal-data finding's: is the rest an advertisement?
+                off = self._without(doc, "personal_data", "offtopic")
+            if off.certainty == "likely":
+                # it learned spam from few examples: it speaks only when sure, and is taken as a doubt
+                return self._finding(doc, "offtopic", "offtopic", Opinion("offtopic", off.probability, "possible"), off)
         return None
 
-    def _without_swearing(self, doc: Doc):
-        """The abuse head on the text with the swearing found blanked out."""
-        spans = sorted((e.start, e.end) for v in doc.found if v.category == "profanity" for e in v.evidence)
+    def _without(self, doc: Doc, category: str, head: str) -> Opinion:
+        """`head`'s opinion of the text with the evidence of what the lists found as `category`
+        blanked out."""
+        spans = sorted((e.start, e.end) for v in doc.found if v.category == category for e in v.evidence)
         text, last, parts = doc.text, 0, []
         for s, e in spans:
             if s >= last:
@@ -77,11 +91,11 @@ class SecondOpinion:
                 last = e
         parts.append(text[last:])
         m = self.model
-        return m.opinion("abuse", m.scores(_unquoted("".join(parts)))[m.index["abuse"]])
+        return m.opinion(head, m.scores(_readable(doc, "".join(parts)))[m.index[head]])
 
     def _finding(self, doc: Doc, category: str, head: str, gate, sure) -> Violation:
         m = self.model
-        words = m.strongest(_unquoted(doc.text), head)
+        words = m.strongest(_readable(doc), head)
         evidence = tuple(_locate(doc, w) for w, _ in words)
         shown = ", ".join(f"«{w}»" for w, _ in words) or "—"
         why = (f"{SAID[category]}? так читает сообщение модель dozor (model {m.version}, not a word list): "
@@ -93,6 +107,28 @@ class SecondOpinion:
 
 # a title, a name or a word quoted: «Идиот» Достоевского, повесть «Дебил», кличка «Рыжий»
 _QUOTED = regex.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|„[^„“\n]{1,60}“")
+
+
+def _weighed(doc: Doc) -> set[str]:
+    """The categories of abuse whose words the lists met in the message (lexicon.by_category's
+    groups, left in the Doc by the lexicon detectors), found or not."""
+    return {category for key, groups in doc.scans.items() if isinstance(key, tuple) and key[1] == "by category"
+            for category, hits in groups.items() if hits and category in ("insult", *KINDS)}
+
+
+def _readable(doc: Doc, text: str | None = None) -> str:
+    """What the model reads of the message (or of `text`, the message with some words blanked):
+    not its short quotations, and not the words written as names («Козлов, верни тетрадь»,
+    «Хохлова Маша заболела»): the lists know a surname from a genitive plural, the model, which
+    reads folded words, does not."""
+    text = doc.text if text is None else text
+    names = [t for t in doc.tokens if t.text[:1].isupper() and a_name(t.text)]
+    if names:
+        chars = list(text)
+        for t in names:
+            chars[t.start:t.end] = " " * (t.end - t.start)
+        text = "".join(chars)
+    return _unquoted(text)
 
 
 def _unquoted(text: str) -> str:

@@ -3,8 +3,9 @@
 The same functions serve training and inference, so a feature means the same thing in both.
 The text is folded (case, ё, compatibility forms), disguises inside Cyrillic words are read as the
 lexicons' character tables say («6ля», «xyй» with Latin x and y), stretched letters are cut to
-two, a number outside a word becomes 0 and a link one token: the model learns «пиши в лс 0 руб»,
-not one phone number. A word's n-grams are hashed for all the new words of a message at once
+two, a number outside a word becomes 0 (the model learns «пиши в лс 0 руб», not one phone
+number), and a link is not read: which sites are the school's is the off-topic lists' to say, and
+a model that learned «a link is spam» from its few spam examples flagged every lesson link. A word's n-grams are hashed for all the new words of a message at once
 (numpy), and are the word's own, so the model keeps what it made of a word it has seen.
 """
 from __future__ import annotations
@@ -53,7 +54,7 @@ def normalised(text: str, table: dict[int, str]) -> tuple[str, list[str]]:
     """The folded text the n-grams are taken from, and its words in order."""
     text = fold(text[:MAX_CHARS])
     if any(sign in text for sign in _LINKISH):
-        text = _URL.sub(" ссылка ", text)
+        text = _URL.sub(" ", text)
     text = _STRETCH.sub(r"\1\1", text)
     if _ODD.search(text):            # almost no word but plain Cyrillic: only the others are read again
         text = _ODD_WORD.sub(lambda m: _read(m.group(), table), text)

@@ -55,25 +55,30 @@ class Model:
         self.table = features.translation(self.meta["disguises"])
         self.thresholds: dict[str, dict[str, float]] = self.meta["thresholds"]
         self.version: str = self.meta["version"]
-        self._memo: dict[str, tuple[int, np.ndarray]] = {}
+        self._memo: dict[str, tuple[int, tuple[float, ...]]] = {}
+        self._bias = self.bias.tolist()
 
     def scores(self, text: str) -> np.ndarray:
         """Every head's probability for `text` (of its most telling part, head by head, when it is
         read in parts: features.parts)."""
-        return 1 / (1 + np.exp(-self.logits(features.words_of(text, self.table)).max(axis=0)))
+        rows = self._logits(features.words_of(text, self.table))
+        return np.array([1 / (1 + math.exp(-max(col))) for col in zip(*rows)])
 
     def logits(self, words: list[str]) -> np.ndarray:
         """Every head's score for each part of the words: (parts, heads)."""
+        return np.array(self._logits(words))
+
+    def _logits(self, words: list[str]) -> list[list[float]]:
         seen = self._words(words)
         out = []
         for start, end in features.parts(words):
-            count, total = 0, np.zeros(len(self.heads))
-            for w in words[start:end]:
-                n, vector = seen[w]
-                count += n
-                total = total + vector
-            out.append(self.bias + (total / math.sqrt(count) if count else total))
-        return np.array(out)
+            readings = [seen[w] for w in words[start:end]]
+            count = sum(n for n, _ in readings)
+            # summed head by head in the interpreter: a few words, no array worth building
+            totals = [sum(col) for col in zip(*(v for _, v in readings))] or [0.0] * len(self.heads)
+            root = math.sqrt(count) if count else 1.0
+            out.append([b + t / root for b, t in zip(self._bias, totals)])
+        return out
 
     def _words(self, words: list[str]) -> dict:
         """What the model makes of each word: its number of n-grams and their weights, summed per
@@ -88,9 +93,9 @@ class Model:
             cells = (owner[:, None] * heads + np.arange(heads)).ravel()
             sums = np.bincount(cells, weights=self.weights[ids].ravel().astype(np.float64),
                                minlength=len(new) * heads).reshape(len(new), heads) * self.scale
-            counts = np.bincount(owner, minlength=len(new))
-            for k, w in enumerate(new):
-                memo[w] = (int(counts[k]), sums[k])
+            counts = np.bincount(owner, minlength=len(new)).tolist()
+            for w, n, vector in zip(new, counts, sums.tolist()):
+                memo[w] = (n, tuple(vector))
         return memo
 
     def opinion(self, head: str, probability: float) -> Opinion:

@@ -28,7 +28,7 @@ def evaluate(texts: list[str]) -> dict:
     """Run in the process whose DOZOR_LEXICONS is the version to measure."""
     from .. import sweep
     from ..model import Message
-    from ..ruleset import check
+    from ..ruleset import load
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     from .index import load_files
@@ -40,9 +40,11 @@ def evaluate(texts: list[str]) -> dict:
             listed = {e.value for f in load_files(lexicon_root() / c) for e in f.entries
                       if e.kind == "lemma" and e.category == c}
             swept[c] = sorted(listed | {row[0] for row in sweep.sweep(c, lemmas)})
-    # a category and how sure: «insult (likely) → insult (certain)» is a decision too (acted on alone)
+    # a category and how sure: «insult (likely) → insult (certain)» is a decision too (acted on alone).
+    # The word lists' verdicts: what the learned model makes of a line is not the edit's doing
+    lists = load(second_opinion=False)
     verdicts = [sorted({f"{v.category} ({v.certainty})" for v in
-                        check(Message("d", "diff", "u", now, t or " ")).violations}) for t in texts]
+                        lists.check(Message("d", "diff", "u", now, t or " ")).violations}) for t in texts]
     return {"swept": swept, "verdicts": verdicts}
 
 

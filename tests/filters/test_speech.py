@@ -159,7 +159,11 @@ PHRASE_SHAPES = [
 
 @pytest.mark.parametrize("name,text,caught", PHRASE_SHAPES, ids=[c[0] for c in PHRASE_SHAPES])
 def test_a_phrase_verb_keeps_its_shape(name, text, caught):
-    assert ("threat" in found(text)) == caught
+    # the word lists' phrase: the learned second opinion may still send «можно шею свернуть» to a
+    # moderator as a possible threat (filters/detectors/learned.py); it never strikes
+    listed = {v.category for v in check(message(text), content_only=True).violations
+              if not v.rule.startswith("model.")}
+    assert ("threat" in listed) == caught
 
 
 def test_a_clean_message_is_one_pass_and_cues_only_what_speech_needs():

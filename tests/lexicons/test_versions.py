@@ -32,8 +32,9 @@ def test_a_version_is_named_by_its_files_and_every_verdict_carries_it(copy):
     append(copy, "insult/strong.txt", NEW_WORD)
     edited = load(copy, validate=True)
     assert edited.version != shipped.version
-    assert [v.category for v in edited.check(msg("ну ты и чмоня")).violations] == ["insult"]
-    assert shipped.check(msg("ну ты и чмоня")).violations == ()
+    # the word alone: «ну ты и чмоня» the learned second opinion reads as an insult already
+    assert [v.category for v in edited.check(msg("чмоня")).violations] == ["insult"]
+    assert shipped.check(msg("чмоня")).violations == ()
 
 
 @pytest.mark.parametrize("name, text, why", [
@@ -70,7 +71,7 @@ def test_a_bundle_round_trips_and_a_damaged_one_is_refused(copy, tmp_path):
 
 
 @pytest.mark.parametrize("text, added, removed", [
-    ("ну ты и чмоня", ["insult"], []),
+    ("чмоня", ["insult"], []),              # alone: the learned second opinion has no say in one word
     ("какого х*я", [], []),
     ("Доброе утро! Завтра контрольная", [], []),
 ])
@@ -111,7 +112,7 @@ def test_replay_runs_a_candidate_in_shadow_and_acts_only_on_the_live_version(cop
     append(copy, "insult/strong.txt", NEW_WORD)
     lines = [{"message_id": f"m{i}", "chat_id": "c1", "sender_id": "u1",
               "sent_at": f"2026-11-20T10:0{i}:00+03:00", "text": t}
-             for i, t in enumerate(["ну ты и чмоня", "какого х*я", "спасибо, справку принесём"])]
+             for i, t in enumerate(["чмоня", "какого х*я", "спасибо, справку принесём"])]
     src = tmp_path / "chat.jsonl"
     src.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "streams.cli", "replay", str(src), "--all", "--shadow", str(copy)],
