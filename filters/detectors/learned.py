@@ -5,8 +5,8 @@ or `possible` (never `certain`: the policy strikes on nothing it says), once a m
 category the lexicons did not already find:
 - `threat` or `hate` (the surer) when that head is over its own threshold and the abuse head
   leans to abuse (KIND_FLOOR): the kind heads were held to their rate of false alarms on
-  sentences of every other kind, toxic ones included. Nothing when the lists found that kind:
-  the abuse is theirs;
+  sentences of every other kind, toxic ones included; hate only where the message names a group
+  the hate lists know. Nothing when the lists found that kind: the abuse is theirs;
 - else `insult` when the abuse head is over its threshold and the lists found no insult, threat
   or hate. When they found swearing, the swearing words are taken out and the text scored
   again: «сука ты» is an insult as well as swearing, «бля, опять контрольная» is swearing alone;
@@ -56,7 +56,9 @@ class SecondOpinion:
         abuse = m.opinion("abuse", p[m.index["abuse"]])
         if p[m.index["abuse"]] >= KIND_FLOOR:
             # a threat or hate: its own head over its threshold, in a text the abuse head leans to
-            kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS) if o.certainty]
+            # hate is against a group: without one named, what the hate head heard is an insult
+            kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS)
+                     if o.certainty and (o.head != "hate" or _names_a_group(doc))]
             if kinds:
                 sure = max(kinds, key=lambda o: o.probability)
                 if sure.head in found or sure.head in passed:
@@ -109,11 +111,25 @@ class SecondOpinion:
 _QUOTED = regex.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|„[^„“\n]{1,60}“")
 
 
+def _hits(doc: Doc):
+    """The lists' hits in the message, as the lexicon detectors left them in the Doc."""
+    for key, groups in doc.scans.items():
+        if isinstance(key, tuple) and key[1] == "by category":
+            for category, hits in groups.items():
+                for h in hits:
+                    yield category, h
+
+
 def _weighed(doc: Doc) -> set[str]:
-    """The categories of abuse whose words the lists met in the message (lexicon.by_category's
-    groups, left in the Doc by the lexicon detectors), found or not."""
-    return {category for key, groups in doc.scans.items() if isinstance(key, tuple) and key[1] == "by category"
-            for category, hits in groups.items() if hits and category in ("insult", *KINDS)}
+    """The categories whose words the lists met in the message and judged, found or not: an
+    insult or a threat word they let pass was let pass for a reason. A group's name is no
+    verdict of theirs (it takes a demeaning word beside it), so it does not count here."""
+    return {c for c, h in _hits(doc) if c in ("insult", "threat") or (c == "hate" and h.entry.aim != "group")}
+
+
+def _names_a_group(doc: Doc) -> bool:
+    """Does the message name a group the hate lists know (приезжие, верующие, многодетные…)?"""
+    return any(c == "hate" and h.entry.aim == "group" for c, h in _hits(doc))
 
 
 def _readable(doc: Doc, text: str | None = None) -> str:
