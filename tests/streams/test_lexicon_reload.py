@@ -31,7 +31,7 @@ from tests.streams.harness import REPO, Collector, now_iso
 
 pytestmark = pytest.mark.timeout(400)
 
-NEW_ENTRY = "\nчмоня                         # новое прозвище из 7 «Б»\n  + ну ты и чмоня\n  - в мультфильме «Чмоня» есть кот\n"
+NEW_ENTRY = "\nчмоня                         # новое прозвище из 7 «Б»\n  + ты чмоня\n  - в мультфильме «Чмоня» есть кот\n"
 STEPS = ["dozor lexicon lint", "dozor lexicon test", "dozor lexicon diff", "dozor run"]
 
 
@@ -146,7 +146,7 @@ def test_the_readme_walks_a_maintainer_through_these_steps_in_this_order():
 
 def test_add_a_word_lint_test_diff_and_the_running_service_applies_it(service):
     chat = f"c-{uuid.uuid4().hex[:6]}"
-    assert service.verdict(chat, "ну ты и чмоня") is None          # not a word of ours yet
+    assert service.verdict(chat, "ты чмоня") is None          # not a word of ours yet
 
     service.edit("insult/strong.txt", NEW_ENTRY)
     lint = service.dozor("lexicon", "lint")
@@ -154,7 +154,7 @@ def test_add_a_word_lint_test_diff_and_the_running_service_applies_it(service):
     test = service.dozor("lexicon", "test")
     assert "FAIL" not in test.stdout
     diff = service.dozor("lexicon", "diff")
-    assert "«ну ты и чмоня»: clean → insult (certain)" in diff.stdout
+    assert "«ты чмоня»: clean → insult (certain)" in diff.stdout
 
     # the edit is already saved, so the service may be applying it while messages flow
     flowing, sent, stop = f"c-{uuid.uuid4().hex[:6]}", [], threading.Event()
@@ -174,7 +174,7 @@ def test_add_a_word_lint_test_diff_and_the_running_service_applies_it(service):
         stop.set()
         talker.join()
     assert new != service.live
-    found = service.verdict(chat, "ну ты и чмоня")
+    found = service.verdict(chat, "ты чмоня")
     assert found is not None and found["lexicon_version"] == new
     assert [v["category"] for v in found["violations"]] == ["insult"]
 
@@ -220,7 +220,7 @@ def test_a_bundle_that_skips_the_checks_is_refused_by_the_worker_itself(service,
     record = signing.sign(bundles.pack(bad, "live", by="someone skipping the checks"), service.key())
     mark = service.send_bundle(record)
     service.wait_for(rf"(REFUSED live lexicon version {record['version']})", 60, after=mark)   # …the worker again
-    found = service.verdict(f"c-{uuid.uuid4().hex[:6]}", "ну ты и чмоня")
+    found = service.verdict(f"c-{uuid.uuid4().hex[:6]}", "ты чмоня")
     assert found is not None and found["lexicon_version"] == service.live
 
 
@@ -286,26 +286,26 @@ def test_a_candidate_runs_in_shadow_is_reported_and_promoted(service, tmp_path):
     candidate = tmp_path / "candidate"
     shutil.copytree(service.lexicons, candidate)
     with open(candidate / "insult/strong.txt", "a", encoding="utf-8") as fh:
-        fh.write("\nбалбес\n  + ты балбес\n")
+        fh.write("\nшмакодявка\n  + ты шмакодявка\n")
     mark = len(service.output())
     service.dozor("lexicon", "publish", "--shadow", "--dir", str(candidate))
     version = service.wait_for(r"lexicon (\w+) running in shadow", 60, after=mark)
     chat = f"c-{uuid.uuid4().hex[:6]}"
-    assert service.verdict(chat, "ты балбес") is None        # judged by the candidate, not acted on
+    assert service.verdict(chat, "ты шмакодявка") is None        # judged by the candidate, not acted on
     assert service.collector.get(topics.DECISIONS, chat_id=chat, message_id=None) == []
     deadline = time.monotonic() + 30
     while "newly flagged" not in (report := service.dozor("lexicon", "shadow-report").stdout):
         assert time.monotonic() < deadline, report
         time.sleep(1)
     assert f"candidate {version} beside live {service.live}" in report
-    assert "«ты балбес»: insult" in report
+    assert "«ты шмакодявка»: insult" in report
     status = service.dozor("lexicon", "status").stdout
     assert f"shadow: {version}" in status
 
     mark = len(service.output())
     service.dozor("lexicon", "promote")
     service.wait_for(rf"lexicon ({version}) live", 60, after=mark)
-    found = service.verdict(chat, "ты балбес")
+    found = service.verdict(chat, "ты шмакодявка")
     assert found is not None and found["lexicon_version"] == version
     assert "shadow: off" in service.dozor("lexicon", "status").stdout
 
