@@ -132,18 +132,19 @@ def by_certainty(shared: Path) -> str:
                 for v in check(Message("b", "b", "b", now, row["text"] or " ")).violations:
                     counts[side][v.category][v.certainty] += 1
 
-    def cell(n: dict) -> str:
+    def cell(n: dict, size: int) -> str:
         total = sum(n.values())
         if not total:
             return "–"
-        return f"{total:,}: " + " / ".join(f"{n[c] / total:.0%}" for c in CERTAINTIES)
+        return f"{total:,} ({total / size:.1%}): " + " / ".join(f"{n[c] / size:.1%}" for c in CERTAINTIES)
 
-    rows = [f"| category | {sizes['clean']:,} clean-labelled comments: findings, certain / likely / possible "
-            f"| {sizes['toxic']:,} toxic-labelled: findings, certain / likely / possible |", "|---|---|---|"]
+    rows = [f"| category | {sizes['clean']:,} clean-labelled comments: findings (rate), certain / likely / "
+            f"possible as rates of the comments | {sizes['toxic']:,} toxic-labelled: the same |", "|---|---|---|"]
     for cat in CATEGORIES:
         if cat == "quiet_hours":
             continue                       # the comments have no send time: nothing to judge
-        rows.append(f"| {cat} | {cell(counts['clean'][cat])} | {cell(counts['toxic'][cat])} |")
+        rows.append(f"| {cat} | {cell(counts['clean'][cat], sizes['clean'])} "
+                    f"| {cell(counts['toxic'][cat], sizes['toxic'])} |")
     return "\n".join(rows)
 
 
@@ -170,6 +171,76 @@ def misses_by_kind(shared: Path) -> dict:
     return kinds
 
 
+def judged(shared: Path, ruleset) -> dict[str, list[tuple[bool, tuple]]]:
+    """Every dataset comment with its label (toxic or not) and the violations `ruleset` finds."""
+    from datetime import datetime, timezone
+    from filters import Message
+
+    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
+    out = {}
+    for ds in DATASETS:
+        with open(shared / "datasets" / ds, encoding="utf-8") as fh:
+            rows = [json.loads(l) for l in fh if l.strip()]
+        out[ds] = [(bool(r["labels"]), ruleset.check(Message("b", "b", "b", now, r["text"] or " ")).violations)
+                   for r in rows]
+    return out
+
+
+def _abuse(violations) -> bool:
+    return any(v.category in TOXIC for v in violations)
+
+
+def model_contribution(lists: dict, full: dict, speed_lists: dict, speed_full: dict) -> str:
+    """What the learned second opinion adds to the word lists on each dataset (any abuse found,
+    and how many comments it flagged that the lists did not), and what it costs in speed."""
+    from filters.learned.weights import shipped
+
+    rows = ["| dataset | word lists: P / R / FP-rate | with the model: P / R / FP-rate | "
+            "the model's own findings on toxic / clean-labelled comments, likely + possible |",
+            "|---|---|---|---|"]
+    for ds in DATASETS:
+        cells = []
+        for judged_ in (lists[ds], full[ds]):
+            tp = sum(y and _abuse(v) for y, v in judged_)
+            fp = sum(not y and _abuse(v) for y, v in judged_)
+            pos = sum(y for y, _ in judged_)
+            cells.append(f"{tp / max(1, tp + fp):.3f} / {tp / max(1, pos):.3f} / {fp / max(1, len(judged_) - pos):.3f}")
+        own = {True: {"likely": 0, "possible": 0}, False: {"likely": 0, "possible": 0}}
+        for y, v in full[ds]:
+            for x in v:
+                if x.rule.startswith("model."):
+                    own[y][x.certainty] += 1
+        mine = " / ".join(f"{own[side]['likely']} + {own[side]['possible']}" for side in (True, False))
+        rows.append(f"| {ds.removesuffix('.jsonl')} | {cells[0]} | {cells[1]} | {mine} |")
+    m = shipped()
+    cost = 1e6 / speed_full["warm"] - 1e6 / speed_lists["warm"]
+    return ("The learned second opinion (model " + m.version + ", `dozor model train`; "
+            f"{(REPO / 'lexicons' / '_model' / 'weights.npy').stat().st_size / 1e6:.1f} MB of int8 weights) "
+            "beside the word lists, all categories of abuse (swearing, insult, threat, hate); it says only "
+            "likely or possible, so everything it adds goes to a moderator and nothing it says strikes:\n\n"
+            + "\n".join(rows)
+            + f"\n\nSpeed, one core, the same {speed_full['n']:,} dataset texts: word lists alone "
+              f"{speed_lists['warm']:,} msgs/s warm, with the model {speed_full['warm']:,} msgs/s "
+              f"({cost:+.0f} µs a message).")
+
+
+def per_category_datasets(full: dict) -> str:
+    """Per category of abuse, on each dataset: the share of its findings that fall on toxic-labelled
+    comments (precision against the annotators) and the share of the toxic comments it finds
+    (the datasets label toxicity, not its kind: a comment found as a threat counts for threat)."""
+    head = "| category | " + " | ".join(f"{d.removesuffix('.jsonl')}: P / share of toxic found" for d in DATASETS) + " |"
+    rows = [head, "|---|" + "---|" * len(DATASETS)]
+    for cat in TOXIC:
+        cells = []
+        for ds in DATASETS:
+            hits = [y for y, v in full[ds] if any(x.category == cat for x in v)]
+            pos = sum(y for y, _ in full[ds])
+            cells.append(f"{sum(hits) / max(1, len(hits)):.3f} / {sum(hits) / max(1, pos):.3f} ({len(hits)})"
+                         if hits else "–")
+        rows.append(f"| {cat} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def chat_lines(shared: Path) -> list[str]:
     lines = []
     for name in DATASETS:
@@ -178,15 +249,16 @@ def chat_lines(shared: Path) -> list[str]:
     return [l for l in lines if l]
 
 
-def dozor_speed(lines: list[str]) -> dict:
-    """Speed of the whole `filters.check` path (message → verdict), one core."""
+def dozor_speed(lines: list[str], ruleset=None) -> dict:
+    """Speed of the whole `filters.check` path (message → verdict), one core; `ruleset`: the
+    lexicons in force, with the model, unless given."""
     from datetime import datetime, timezone
-    from filters import Message, check
-    from filters.ruleset import detectors
+    from filters import Message
+    from filters.ruleset import default
 
     now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     msgs = [Message(f"s{i}", "bench", "u", now, t) for i, t in enumerate(lines)]
-    detectors()
+    check = (ruleset or default()).check
     rates = []
     for _ in range(4):
         t = time.perf_counter()
@@ -206,7 +278,7 @@ def dozor_speed(lines: list[str]) -> dict:
         check(m)
         lat.append((time.perf_counter_ns() - t) / 1000)
     lat.sort()
-    return {"cold": round(rates[0]), "warm": round(statistics.median(rates[1:])),
+    return {"cold": round(rates[0]), "warm": round(statistics.median(rates[1:])), "n": len(msgs),
             "short_warm": round(statistics.median(short_rates)), "short_n": len(short),
             "p50_us": round(lat[len(lat) // 2], 1), "p99_us": round(lat[int(len(lat) * 0.99)], 1)}
 
@@ -278,6 +350,13 @@ def main(argv=None) -> int:
     log(f"dozor: {dozor_s['warm']:,} msgs/s warm, {dozor_s['cold']:,} cold, one core")
     dozor_q = dozor_quality(peers_mod, a.shared, "dozor", ("profanity",))
     dozor_all = dozor_quality(peers_mod, a.shared, "dozor_all", TOXIC)
+    from filters.ruleset import default, load
+    lists_only = load(second_opinion=False)
+    log("dozor: the word lists alone, then with the model, over every dataset comment…")
+    judged_lists, judged_full = judged(a.shared, lists_only), judged(a.shared, default())
+    speed_lists = dozor_speed(lines, lists_only)
+    contribution_md = model_contribution(judged_lists, judged_full, speed_lists, dozor_s)
+    categories_ds_md = per_category_datasets(judged_full)
     misses = misses_by_kind(a.shared)
     categories_md = per_category(a.shared)
     certainty_md = by_certainty(a.shared)
@@ -305,6 +384,10 @@ def main(argv=None) -> int:
           f"per message p50 {dozor_s['p50_us']} µs, p99 {dozor_s['p99_us']} µs warm. "
           f"Label `toxic` includes insults and threats: recall is a lower bound for swearing.\n\n"
           + table(dozor_q, dozor_all, dozor_s, peers_q, peers_s, len(lines))
+          + "\n\n" + contribution_md
+          + "\n\nPer category of abuse (word lists and model together), on each dataset: the share of "
+            "the category's findings on comments labelled toxic, the share of the toxic comments it "
+            "finds, and (in brackets) how many comments it flags:\n\n" + categories_ds_md
           + "\n\nThe toxic ok.ru comments dozor still misses (all four categories on), by kind: "
           + "; ".join(f"{n} with {k}" for k, n in sorted(misses.items(), key=lambda kv: -kv[1])) + "."
           + "\n\nEvery category, on the shared probe (54 labelled chat lines), on the lexicons' own "
