@@ -224,6 +224,35 @@ def model_contribution(lists: dict, full: dict, speed_lists: dict, speed_full: d
               f"({cost:+.0f} µs a message).")
 
 
+def school_like(shared: Path) -> str:
+    """How often abuse is flagged on ordinary school text: the sentences of the five regulations
+    (../shared/seeds/, read in place) and the bundled example chats; by the lists, and by the
+    model where the lists found none. A proxy for a real school chat, which nobody here has."""
+    import re
+    from datetime import datetime, timezone
+    from filters import Message, check
+
+    now = datetime(2026, 11, 18, 9, tzinfo=timezone.utc)
+    texts = []
+    for path in sorted((shared / "seeds").glob("*.txt")):
+        texts += [t.strip() for t in re.split(r"(?<=[.!?])\s+|\n+", path.read_text(encoding="utf-8", errors="replace"))
+                  if 15 < len(t.strip()) < 300]
+    regulations = len(texts)
+    for path in sorted((REPO / "examples").glob("*.jsonl")):
+        texts += [json.loads(l).get("text") or "" for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lists = model = 0
+    for t in texts:
+        found = [v for v in check(Message("s", "c", "u", now, t or " ")).violations if v.category in TOXIC]
+        if any(not v.rule.startswith("model.") for v in found):
+            lists += 1
+        elif found:
+            model += 1
+    return (f"On ordinary school text — {regulations:,} sentences of the five regulations and "
+            f"{len(texts) - regulations:,} lines of the bundled example chats (which hold deliberate "
+            f"violations) — abuse is flagged in {lists} by the lists and in {model} more by the model "
+            f"({model / max(1, len(texts)):.2%} of the lines).")
+
+
 def per_category_datasets(full: dict) -> str:
     """Per category of abuse, on each dataset: the share of its findings that fall on toxic-labelled
     comments (precision against the annotators) and the share of the toxic comments it finds
@@ -357,6 +386,7 @@ def main(argv=None) -> int:
     speed_lists = dozor_speed(lines, lists_only)
     contribution_md = model_contribution(judged_lists, judged_full, speed_lists, dozor_s)
     categories_ds_md = per_category_datasets(judged_full)
+    contribution_md += " " + school_like(a.shared)
     misses = misses_by_kind(a.shared)
     categories_md = per_category(a.shared)
     certainty_md = by_certainty(a.shared)

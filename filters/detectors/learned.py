@@ -16,13 +16,17 @@ category the lexicons did not already find:
   a phone number the lists found is blanked first (it is personal data, not an advertisement).
 Its evidence is the words that pushed the score most, and the explanation says they are the
 model's reading, with the probability: a moderator sees what it saw.
-A message of fewer than MIN_WORDS words is left to the lexicons («Рофл», «ну ты»): one word
-says too little for a linear model, and the lists know the words that say everything alone.
+A message of fewer than MIN_WORDS words of two letters or more is left to the lexicons («Рофл»,
+«ну ты», «К.В. Блянихов»): one word says too little for a linear model, and the lists know the
+words that say everything alone.
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
+from ..learned import features
 from ..learned.weights import Model, Opinion
 from ..model import Evidence, Violation, less_sure
 from ..normalise.unicode import fold
@@ -45,17 +49,18 @@ class SecondOpinion:
         self.model = model
 
     def __call__(self, doc: Doc) -> Violation | None:
-        if len(doc.tokens) < MIN_WORDS:
+        m = self.model
+        words = self._words(doc)
+        if sum(len(w) > 1 for w in words) < MIN_WORDS:      # initials («К.В.») are no words
             return None
         # what the lists found, and what they read and let pass: a word of theirs said of oneself
         # («я такой дебил»), in a warning («можно шею свернуть»), a title, a lesson's term
         found = {v.category for v in doc.found}
         passed = _weighed(doc) - found
-        m = self.model
-        p = m.scores(_readable(doc))
+        p = m.probabilities(words)
         abuse = m.opinion("abuse", p[m.index["abuse"]])
         if p[m.index["abuse"]] >= KIND_FLOOR:
-            # a threat or hate: its own head over its threshold, in a text the abuse head leans to
+            # a threat or hate: its own head over its threshold, in a text the abuse head leans to;
             # hate is against a group: without one named, what the hate head heard is an insult
             kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS)
                      if o.certainty and (o.head != "hate" or _names_a_group(doc))]
@@ -64,22 +69,39 @@ class SecondOpinion:
                 if sure.head in found or sure.head in passed:
                     return None      # the lists found that abuse, or read it and let it pass
                 gate = abuse if abuse.certainty else Opinion("abuse", abuse.probability, "possible")
-                return self._finding(doc, sure.head, "abuse", gate, sure)
+                return self._finding(doc, words, sure.head, "abuse", gate, sure)
         if abuse.certainty and not (found | passed) & {"insult", *KINDS}:
             # the abuse a threat or hate the lists found is theirs; swearing is blanked and the
             # rest read again: «сука ты» is an insult too, «бля, опять контрольная» is not
             sure = self._without(doc, "profanity", "abuse") if "profanity" in found else abuse
             if sure.certainty:
-                return self._finding(doc, "insult", "abuse", sure, sure)
+                return self._finding(doc, words, "insult", "abuse", sure, sure)
         off = m.opinion("offtopic", p[m.index["offtopic"]])
-        if off.certainty == "likely" and len(doc.tokens) >= SPAM_WORDS and "offtopic" not in found:
+        if off.certainty == "likely" and len(words) >= SPAM_WORDS and "offtopic" not in found:
             if "personal_data" in found:
                 # a phone number is the personal-data finding's: is the rest an advertisement?
                 off = self._without(doc, "personal_data", "offtopic")
             if off.certainty == "likely":
                 # it learned spam from few examples: it speaks only when sure, and is taken as a doubt
-                return self._finding(doc, "offtopic", "offtopic", Opinion("offtopic", off.probability, "possible"), off)
+                return self._finding(doc, words, "offtopic", "offtopic",
+                                     Opinion("offtopic", off.probability, "possible"), off)
         return None
+
+    def _words(self, doc: Doc, text: str | None = None) -> list[str]:
+        """The words the model reads of the message (or of `text`, the message with some words
+        blanked): not its short quotations, and not the words written as names that it would
+        read as abuse («Козлов, верни тетрадь», «Хохлова Маша заболела»): the lists know a
+        surname from a genitive plural, the model, which reads folded words, does not. Only a
+        capitalised word the model leans on is looked up in the dictionary: that is rare."""
+        text = _unquoted(doc.text if text is None else text)
+        m = self.model
+        words = features.words_of(text, m.table)
+        capitals = _CAPITALISED.findall(text)
+        if capitals:
+            names = {fold(c) for c in capitals if m.leans(fold(c), ("abuse", "hate")) and a_name(c)}
+            if names:
+                words = [w for w in words if w not in names]
+        return words
 
     def _without(self, doc: Doc, category: str, head: str) -> Opinion:
         """`head`'s opinion of the text with the evidence of what the lists found as `category`
@@ -93,11 +115,11 @@ class SecondOpinion:
                 last = e
         parts.append(text[last:])
         m = self.model
-        return m.opinion(head, m.scores(_readable(doc, "".join(parts)))[m.index[head]])
+        return m.opinion(head, m.probabilities(self._words(doc, "".join(parts)))[m.index[head]])
 
-    def _finding(self, doc: Doc, category: str, head: str, gate, sure) -> Violation:
+    def _finding(self, doc: Doc, read: list[str], category: str, head: str, gate, sure) -> Violation:
         m = self.model
-        words = m.strongest(_readable(doc), head)
+        words = m.strongest(read, head)
         evidence = tuple(_locate(doc, w) for w, _ in words)
         shown = ", ".join(f"«{w}»" for w, _ in words) or "—"
         why = (f"{SAID[category]}? так читает сообщение модель dozor (model {m.version}, not a word list): "
@@ -107,6 +129,7 @@ class SecondOpinion:
                          why, certainty=less_sure(gate.certainty, sure.certainty))
 
 
+_CAPITALISED = re.compile(r"\b[А-ЯЁ][а-яё]+\b")      # a word written as a name could be
 # a title, a name or a word quoted: «Идиот» Достоевского, повесть «Дебил», кличка «Рыжий»
 _QUOTED = regex.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|„[^„“\n]{1,60}“")
 
@@ -130,21 +153,6 @@ def _weighed(doc: Doc) -> set[str]:
 def _names_a_group(doc: Doc) -> bool:
     """Does the message name a group the hate lists know (приезжие, верующие, многодетные…)?"""
     return any(c == "hate" and h.entry.aim == "group" for c, h in _hits(doc))
-
-
-def _readable(doc: Doc, text: str | None = None) -> str:
-    """What the model reads of the message (or of `text`, the message with some words blanked):
-    not its short quotations, and not the words written as names («Козлов, верни тетрадь»,
-    «Хохлова Маша заболела»): the lists know a surname from a genitive plural, the model, which
-    reads folded words, does not."""
-    text = doc.text if text is None else text
-    names = [t for t in doc.tokens if t.text[:1].isupper() and a_name(t.text)]
-    if names:
-        chars = list(text)
-        for t in names:
-            chars[t.start:t.end] = " " * (t.end - t.start)
-        text = "".join(chars)
-    return _unquoted(text)
 
 
 def _unquoted(text: str) -> str:

@@ -82,19 +82,21 @@ def word_ngrams(words: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:
     kept (weights.Model keeps it per word): a message costs its new words, not its length."""
     norm = " " + " ".join(words) + " "
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    # spaces up to and including each place: the word a place belongs to is that count less one
-    spaces = np.cumsum(codes == 32)
+    space = codes == 32
+    word = np.cumsum(space) - 1          # the word each place belongs to (a space: the one after it)
     ids, owner = [], []
     h = codes            # array arithmetic wraps round silently: a hash wants that
+    inside = None        # the n-grams with no space but at their edges, one n after another
     for n in range(2, NGRAMS[-1] + 1):          # the n-gram at i is the (n-1)-gram at i, one more letter
         if len(codes) < n:
             break
         h = h[:-1] * _P + codes[n - 1:]
+        if n >= 3:
+            letter = ~space[n - 2:len(codes) - 1]          # its last place but one is no space
+            inside = letter if inside is None else inside[:-1] & letter
         if n in NGRAMS:
-            start = np.arange(len(h))
-            inside = spaces[start + n - 2] - spaces[start] == 0     # no space but at its edges
             ids.append(h[inside])
-            owner.append(spaces[start[inside]] - 1)
+            owner.append(word[:len(h)][inside])
     if not ids:
         return np.zeros(0, np.intp), np.zeros(0, np.intp)
     # Fibonacci hashing: the top bits of the product are the bucket

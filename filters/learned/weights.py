@@ -61,8 +61,16 @@ class Model:
     def scores(self, text: str) -> np.ndarray:
         """Every head's probability for `text` (of its most telling part, head by head, when it is
         read in parts: features.parts)."""
-        rows = self._logits(features.words_of(text, self.table))
-        return np.array([1 / (1 + math.exp(-max(col))) for col in zip(*rows)])
+        return self.probabilities(features.words_of(text, self.table))
+
+    def probabilities(self, words: list[str]) -> np.ndarray:
+        """Every head's probability for the (normalised) words of a text."""
+        return np.array([1 / (1 + math.exp(-max(col))) for col in zip(*self._logits(words))])
+
+    def leans(self, word: str, heads: tuple[str, ...]) -> bool:
+        """Does `word` alone push any of `heads` up?"""
+        vector = self._words([word])[word][1]
+        return any(vector[self.index[h]] > 0 for h in heads)
 
     def logits(self, words: list[str]) -> np.ndarray:
         """Every head's score for each part of the words: (parts, heads)."""
@@ -107,11 +115,12 @@ class Model:
     def index(self) -> dict[str, int]:
         return {h: i for i, h in enumerate(self.heads)}
 
-    def strongest(self, text: str, head: str, n: int = 3) -> list[tuple[str, float]]:
-        """The words of `text` that pushed `head` up most, with their share of the score:
-        what the model saw, for the moderator who judges it (of the part that scored highest)."""
+    def strongest(self, text: str | list[str], head: str, n: int = 3) -> list[tuple[str, float]]:
+        """The words of `text` (or the normalised words of one) that pushed `head` up most, with
+        their share of the score: what the model saw, for the moderator who judges it (of the part
+        that scored highest)."""
         col = self.index[head]
-        words = features.words_of(text, self.table)
+        words = features.words_of(text, self.table) if isinstance(text, str) else text
         if not words:
             return []
         start, end = features.parts(words)[int(np.argmax(self.logits(words)[:, col]))]
