@@ -98,6 +98,7 @@ class SecondOpinion:
         words = features.words_of(text, m.table)
         capitals = _CAPITALISED.findall(text)
         if capitals:
+            m.remember(words)        # every new word of the message at once, not one by one
             names = {fold(c) for c in capitals if m.leans(fold(c), ("abuse", "hate")) and a_name(c)}
             if names:
                 words = [w for w in words if w not in names]

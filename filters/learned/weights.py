@@ -67,9 +67,14 @@ class Model:
         """Every head's probability for the (normalised) words of a text."""
         return np.array([1 / (1 + math.exp(-max(col))) for col in zip(*self._logits(words))])
 
+    def remember(self, words: list[str]) -> None:
+        """Read the words not yet kept, all at once (leans() then finds them)."""
+        self._words(words)
+
     def leans(self, word: str, heads: tuple[str, ...]) -> bool:
         """Does `word` alone push any of `heads` up?"""
-        vector = self._words([word])[word][1]
+        kept = self._memo.get(word) or self._words([word])[word]
+        vector = kept[1]
         return any(vector[self.index[h]] > 0 for h in heads)
 
     def logits(self, words: list[str]) -> np.ndarray:
@@ -95,7 +100,8 @@ class Model:
         new = [w for w in dict.fromkeys(words) if w not in memo]
         if new:
             if len(memo) + len(new) > KEEP_WORDS:
-                memo.clear()
+                memo.clear()                       # and the message's words are all new again
+                new = list(dict.fromkeys(words))
             ids, owner = features.word_ngrams(new, self.bits)
             heads = len(self.heads)
             cells = (owner[:, None] * heads + np.arange(heads)).ravel()

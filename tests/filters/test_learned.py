@@ -137,6 +137,17 @@ def test_a_long_text_is_as_abusive_as_its_worst_part():
     assert MODEL.scores(calm + worst)[0] > 0.5
 
 
+def test_a_full_memory_of_words_starts_again_mid_message(monkeypatch):
+    import filters.learned.weights as weights
+    text = "ты тупое ничтожество, заткнись уже"
+    expected = MODEL.scores(text)
+    monkeypatch.setattr(weights, "KEEP_WORDS", 3)      # the message's words do not all fit
+    MODEL._memo.clear()
+    MODEL.scores("совсем другие слова тут")
+    assert np.array_equal(MODEL.scores(text), expected)
+    MODEL._memo.clear()
+
+
 def test_what_it_makes_of_a_word_is_kept_and_the_same():
     text = "ты тупое ничтожество, заткнись уже"
     first = MODEL.scores(text)
