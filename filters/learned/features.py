@@ -18,7 +18,7 @@ from ..normalise.charmaps import load
 from ..normalise.unicode import fold
 
 NGRAMS = (3, 4, 5)               # character n-grams of each word, its edges marked: with bigrams, or
-#                                  6-grams, or whole words and lemmas besides, no better on the held-back part
+#                                  6-grams, or whole words and lemmas besides, no better on a held-back 15%
 MAX_CHARS = 1024                 # what the model reads of a text: its opinion needs no more
 PART_WORDS = 24                  # what it reads at once (parts())
 _P = np.uint64(0x100000001B3)    # FNV prime: a polynomial hash over code points
