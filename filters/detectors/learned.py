@@ -34,6 +34,10 @@ from ..shapes import a_name
 from .base import Doc
 
 MIN_WORDS = 3
+# abuse needs one word that carries it: its share of the score at least this (logit units). Set so
+# that no sentence of the five regulations is flagged (tests/filters/test_real_data.py); on the
+# evaluation sets it keeps all but 2 of the 92 toxic comments the model alone flags as insults
+STRONG_WORD = 1.2
 KIND_FLOOR = 0.5         # the abuse head's probability under which no threat or hate is read
 SPAM_WORDS = 6
 KINDS = ("threat", "hate")               # abuse of a kind; the rest is insult
@@ -118,9 +122,11 @@ class SecondOpinion:
         m = self.model
         return m.opinion(head, m.probabilities(self._words(doc, "".join(parts)))[m.index[head]])
 
-    def _finding(self, doc: Doc, read: list[str], category: str, head: str, gate, sure) -> Violation:
+    def _finding(self, doc: Doc, read: list[str], category: str, head: str, gate, sure) -> Violation | None:
         m = self.model
         words = m.strongest(read, head)
+        if head == "abuse" and (not words or words[0][1] < STRONG_WORD):
+            return None      # many official words leaning a little («государственный стандарт») are no abuse
         evidence = tuple(_locate(doc, w) for w, _ in words)
         shown = ", ".join(f"«{w}»" for w, _ in words) or "—"
         why = (f"{SAID[category]}? так читает сообщение модель dozor (model {m.version}, not a word list): "
