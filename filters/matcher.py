@@ -29,6 +29,7 @@ import regex
 
 from . import budget, morph
 from .lexicon.format import Entry
+from .lexicon import index as lexicon_index
 from .lexicon.index import Index
 from .normalise import fold, readings, unchanged
 from .normalise.charmaps import load as load_charmap, load_words
@@ -72,7 +73,12 @@ def _any_root(index: Index) -> regex.Pattern | None:
     """All the index's roots as one alternation: it finds a match exactly when one of them does
     (each in a group of its own, none referring to a group, all with the default flags), so a
     miss means root_match would find nothing. None when a root cannot be put there."""
-    patterns = [p for p, _ in index.roots]
+    return _join_roots([p for p, _ in index.roots])
+
+
+def _join_roots(patterns: list[regex.Pattern]) -> regex.Pattern | None:
+    """`patterns` as one alternation that matches a word exactly when one of them does, and
+    whose leftmost match starts where the leftmost of theirs does; None when they cannot be joined."""
     if not patterns:
         return None
     plain = regex.compile("").flags
@@ -225,6 +231,14 @@ class Matcher:
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
         self._any_root = _any_root(index)
         self._roots: dict[str, tuple[Entry, ...]] = {}
+        # the roots by category (categories in the order of their first root), each category's
+        # as one alternation too: what _search_roots asks instead of index.root_match
+        groups: dict[str, list[tuple[int, regex.Pattern, Entry]]] = {}
+        for k, (pattern, entry) in enumerate(index.roots):
+            groups.setdefault(entry.category, []).append((k, pattern, entry))
+        joined = [(_join_roots([p for _, p, _ in roots]), roots) for roots in groups.values()]
+        self._roots_by_category = (joined if self._any_root is not None and all(j is not None for j, _ in joined)
+                                   else None)
         # the same, for many words at once, one a line (see _maybe_rooted); None when a root
         # could read a line's edge otherwise than a word's
         self._roots_by_line = (regex.compile("(?m)" + self._any_root.pattern)
@@ -317,7 +331,32 @@ class Matcher:
                     return ()
             except TimeoutError:
                 pass              # a root that backtracks: root_match judges each one under its own limit
-        return self.index.root_match(word)
+        if self._roots_by_category is None:
+            return self.index.root_match(word)
+        # What index.root_match says (the first matching root of each category, in the roots'
+        # order; a root that times out is logged and taken as no match), asked a category at a
+        # time: one search of the category's roots at once, and its roots one by one only when
+        # that finds something. root_match asks all 102 roots one by one of a word some root
+        # matches (a laugh, a spam word, a slur: one unknown word in nine): 340 µs, now ~15
+        found = []
+        limit = lexicon_index.ROOT_TIMEOUT      # read when asked, as root_match reads it
+        for joined, roots in self._roots_by_category:
+            try:
+                if joined.search(word, timeout=limit) is None:
+                    continue
+            except TimeoutError:
+                pass              # asked root by root below, each under its own limit
+            for k, pattern, entry in roots:
+                try:
+                    hit = pattern.search(word, timeout=limit)
+                except TimeoutError:
+                    lexicon_index._timed_out(entry, word)
+                    continue
+                if hit:
+                    found.append((k, entry))
+                    break
+        found.sort(key=lambda f: f[0])
+        return tuple(e for _, e in found)
 
     # ------------------------------------------------------------------ text
     def _words(self, text: str, infos: list[_Token], spaced: list) -> list[Hit]:
