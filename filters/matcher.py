@@ -165,6 +165,21 @@ def _lines_alike(source: str) -> bool:
     return not looks
 
 
+def _spans(text: str, tokens: list[str]) -> list[tuple[int, int]]:
+    """Where each of `tokens` (TOKEN.findall(text)) stands in `text`, by str.find from the end of
+    the one before: what TOKEN.finditer's spans say (between two tokens stands no character a token
+    is made of, since any one of them starts a match, so the first occurrence is the token), without
+    tokenising the message a second time (5 µs of the 64% of messages a phrase's word or a hit
+    makes worth a closer look)."""
+    out, at = [], 0
+    find = text.find
+    for t in tokens:
+        a = find(t, at)
+        at = a + len(t)
+        out.append((a, at))
+    return out
+
+
 def _fits(form: str, parts: list[tuple[str, int]]) -> bool:
     """Does `form` read as the masked word `parts` (literals, and gaps of 1..n Cyrillic letters)?
     What `regex.fullmatch` of the wildcard would say, by the set of places each part can end at:
@@ -207,9 +222,11 @@ _MISS_KNOWN = _Judgement((), "", True)
 _MISS = _Judgement((), "", False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Token:
-    """All a text-level pass needs to know of one distinct token, computed once."""
+    """All a text-level pass needs to know of one distinct token, computed once; shared by every
+    message that holds the token, so never changed once made. Not frozen: a frozen dataclass sets
+    each field through object.__setattr__, 0.8 µs of every new word's cost (now 0.3)."""
     entries: tuple[Entry, ...]
     normalized: str
     folded: str
@@ -359,9 +376,8 @@ class Matcher:
         return tuple(e for _, e in found)
 
     # ------------------------------------------------------------------ text
-    def _words(self, text: str, infos: list[_Token], spaced: list) -> list[Hit]:
+    def _words(self, text: str, infos: list[_Token], spaced: list, spans: list[tuple[int, int]]) -> list[Hit]:
         """Word hits of a message `scan` found worth a closer look, with offsets as written."""
-        spans = [m.span() for m in TOKEN.finditer(text)]
         hits: list[Hit] = []
         for (a, b), info in zip(spans, infos):
             if info.entries:
@@ -381,11 +397,13 @@ class Matcher:
     def scan(self, text: str) -> list[Hit]:
         """Every hit in `text`, words and phrases, minus what a safe phrase covers, in order."""
         get, token = self._tokens.get, self.token
-        infos = [get(w) or token(w) for w in TOKEN.findall(text)]
+        raw = TOKEN.findall(text)
+        infos = [get(w) or token(w) for w in raw]
         spaced = self._spaced(infos)
         if not spaced and not any(t.hot for t in infos):
             return []         # almost every message: one pass over cached tokens and done
-        hits = self._words(text, infos, spaced)
+        spans = _spans(text, raw)
+        hits = self._words(text, infos, spaced, spans)
         anchors = self.index.phrase_anchors
         if anchors and any(t.folded in anchors for t in infos):
             folded = [t.folded for t in infos]
@@ -400,11 +418,10 @@ class Matcher:
                             found.append((i, end, entry))
                             break
             if found:
-                offsets = [m.span() for m in TOKEN.finditer(text)]    # only for what was found
-                spans = [(offsets[i][0], offsets[end][1], entry, " ".join(folded[i:end + 1]))
-                         for i, end, entry in found]
-                hits += [Hit(a, b, text[a:b], norm, e) for a, b, e, norm in spans if e is not None]
-                safe = Spans((a, b) for a, b, e, _ in spans if e is None)
+                phrases = [(spans[i][0], spans[end][1], entry, " ".join(folded[i:end + 1]))
+                           for i, end, entry in found]
+                hits += [Hit(a, b, text[a:b], norm, e) for a, b, e, norm in phrases if e is not None]
+                safe = Spans((a, b) for a, b, e, _ in phrases if e is None)
                 if safe:
                     hits = [h for h in hits if not safe.covers(h.start, h.end)]
         return hits
