@@ -39,6 +39,7 @@ from .tokens import MASK_CHARS, SEPARATOR_CHARS, TOKEN, Spans, Token
 _SPLIT = regex.compile(rf"[{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _PIECE = regex.compile(rf"[^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+")
 _REAL_MASKS = set(MASK_CHARS)
+_SPLIT_CHARS = frozenset(MASK_CHARS + SEPARATOR_CHARS)
 _RUNS = regex.compile(rf"([{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)|([^{regex.escape(MASK_CHARS + SEPARATOR_CHARS)}]+)")
 _GAP = regex.compile(r"[\s.\-_*]{1,3}")   # «х у й», «х. у. й»; a comma ends a word
 MAX_JOIN = 8            # «п и з д е ц»: up to eight pieces joined
@@ -486,7 +487,8 @@ class Matcher:
     # ----------------------------------------------------------------- tokens
     def _judge_token(self, raw: str) -> _Token:
         word = fold(raw)
-        disguised = _SPLIT.search(word) is not None
+        # what _SPLIT.search says, by a set: 0.1 µs, not 0.3, of every new word
+        disguised = not _SPLIT_CHARS.isdisjoint(word)
         j = self._judge_disguised(word) if disguised else self.judge_word(word)
         size = len(raw)
         known = j.known and not disguised
@@ -494,10 +496,10 @@ class Matcher:
             disguised = False     # «кое-как», «т.е.»: no piece is a hit either, nothing left to look at
         cues = self.index.cues.get(word, ())
         return _Token(j.entries, j.normalized, word, disguised,
-                      piece=not disguised and (size <= 3 or (size <= 4 and not known)),
-                      ordinary=known and size > 1,
-                      hot=bool(j.entries) or disguised or word in self.index.phrase_anchors or bool(cues),
-                      cues=cues)
+                      not disguised and (size <= 3 or (size <= 4 and not known)),       # piece
+                      known and size > 1,                                                # ordinary
+                      bool(j.entries) or disguised or word in self.index.phrase_anchors or bool(cues),   # hot
+                      cues)
 
     def _judge_disguised(self, word: str) -> _Judgement:
         pieces = [p for p in _SPLIT.split(word) if p]
