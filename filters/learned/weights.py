@@ -55,7 +55,9 @@ class Model:
         self.table = features.translation(self.meta["disguises"])
         self.thresholds: dict[str, dict[str, float]] = self.meta["thresholds"]
         self.version: str = self.meta["version"]
-        self._memo: dict[str, tuple[int, tuple[float, ...]]] = {}
+        # word → (its number of n-grams, then each head's summed weight): one flat tuple, so a
+        # part's sums are one zip
+        self._memo: dict[str, tuple[float, ...]] = {}
         self._bias = self.bias.tolist()
 
     def scores(self, text: str) -> np.ndarray:
@@ -71,11 +73,10 @@ class Model:
         """Read the words not yet kept, all at once (leans() then finds them)."""
         self._words(words)
 
-    def leans(self, word: str, heads: tuple[str, ...]) -> bool:
-        """Does `word` alone push any of `heads` up?"""
+    def leans(self, word: str, heads: tuple[str, ...], by: float = 0.0) -> bool:
+        """Does `word` alone push any of `heads` up, by more than `by` (its n-grams' weights summed)?"""
         kept = self._memo.get(word) or self._words([word])[word]
-        vector = kept[1]
-        return any(vector[self.index[h]] > 0 for h in heads)
+        return any(kept[1 + self.index[h]] > by for h in heads)
 
     def logits(self, words: list[str]) -> np.ndarray:
         """Every head's score for each part of the words: (parts, heads)."""
@@ -85,10 +86,9 @@ class Model:
         seen = self._words(words)
         out = []
         for start, end in features.parts(words):
-            readings = [seen[w] for w in words[start:end]]
-            count = sum(n for n, _ in readings)
             # summed head by head in the interpreter: a few words, no array worth building
-            totals = [sum(col) for col in zip(*(v for _, v in readings))] or [0.0] * len(self.heads)
+            sums = [sum(col) for col in zip(*[seen[w] for w in words[start:end]])]
+            count, totals = (sums[0], sums[1:]) if sums else (0, [0.0] * len(self.heads))
             root = math.sqrt(count) if count else 1.0
             out.append([b + t / root for b, t in zip(self._bias, totals)])
         return out
@@ -109,7 +109,7 @@ class Model:
                                minlength=len(new) * heads).reshape(len(new), heads) * self.scale
             counts = np.bincount(owner, minlength=len(new)).tolist()
             for w, n, vector in zip(new, counts, sums.tolist()):
-                memo[w] = (n, tuple(vector))
+                memo[w] = (n, *vector)
         return memo
 
     def opinion(self, head: str, probability: float) -> Opinion:
@@ -135,7 +135,7 @@ class Model:
         count = sum(seen[w][0] for w in part) or 1
         shares: dict[str, float] = {}
         for w in part:
-            shares[w] = shares.get(w, 0.0) + float(seen[w][1][col]) / math.sqrt(count)
+            shares[w] = shares.get(w, 0.0) + float(seen[w][1 + col]) / math.sqrt(count)
         best = sorted(shares.items(), key=lambda kv: -kv[1])[:n]
         return [(w, round(x, 2)) for w, x in best if x >= 0.005]
 
