@@ -402,7 +402,11 @@ def main(argv=None) -> int:
             os.unlink(fh.name)
         import jsonl_speed                            # benchmarks/jsonl_speed.py: the command users run on files
         log("dozor check --jsonl: timing the whole path in fresh processes…")
-        jsonl = jsonl_speed.measure(a.shared)
+        # in a fresh process: this one has judged every dataset text already, and its caches would
+        # make the «first pass» of the in-process figure a warm one
+        run = subprocess.run([sys.executable, str(REPO / "benchmarks" / "jsonl_speed.py"), "--shared", str(a.shared)],
+                             capture_output=True, text=True, check=True, cwd=REPO)
+        jsonl = json.loads(run.stdout.strip().splitlines()[-1])
 
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
                platform.processor())
