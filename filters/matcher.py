@@ -29,7 +29,6 @@ import regex
 
 from . import budget, morph
 from .lexicon.format import Entry
-from .lexicon import index as lexicon_index
 from .lexicon.index import Index
 from .normalise import fold, readings, unchanged
 from .normalise.charmaps import load as load_charmap, load_words
@@ -65,67 +64,6 @@ def _phrase_end(words: list[str], i: int, forms: tuple[frozenset[str], ...]) -> 
 
 ROOTS_AT_ONCE_TIMEOUT = 0.05      # s; past it, every root is asked alone (and timed alone)
 HEAD = 8          # a mask this close to a word's start is searched for by the length of its head
-# what would make a root mean something else inside an alternation: references to groups by
-# number or name, conditionals, recursion
-_REFERS = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?\(|\(\?&|\(\?R|\(\?[0-9+-]")
-
-
-def _any_root(index: Index) -> regex.Pattern | None:
-    """All the index's roots as one alternation: it finds a match exactly when one of them does
-    (each in a group of its own, none referring to a group, all with the default flags), so a
-    miss means root_match would find nothing. None when a root cannot be put there."""
-    return _join_roots([p for p, _ in index.roots])
-
-
-def _join_roots(patterns: list[regex.Pattern]) -> regex.Pattern | None:
-    """`patterns` as one alternation that matches a word exactly when one of them does, and
-    whose leftmost match starts where the leftmost of theirs does; None when they cannot be joined."""
-    if not patterns:
-        return None
-    plain = regex.compile("").flags
-    if any(p.flags != plain or _REFERS.search(p.pattern) for p in patterns):
-        return None
-    # Roots anchored at the word's start (90 of 102) are put under one «^»: the engine tries
-    # every alternative at every letter, and this way a word's later letters try one «^» and
-    # the dozen unanchored roots, not all of them (an 11-letter word: 10.4 µs a search, now
-    # 5); the match starts where it did, since an anchored root can only match at the start
-    anchored = [p.pattern for p in patterns if _anchored(p.pattern)]
-    rest = [f"(?:{p.pattern})" for p in patterns if not _anchored(p.pattern)]
-    head = ["^(?:" + "|".join(f"(?:{a})" for a in anchored) + ")"] if anchored else []
-    try:
-        return regex.compile("|".join(head + rest))
-    except (regex.error, OverflowError, RecursionError):
-        return None
-
-
-def _anchored(source: str) -> bool:
-    """Does every alternative of the root `source`, at its top level, start with «^» (so that it
-    can match at a line's start only)? False whenever it is written in a way this does not read:
-    an escape, a nested or an empty set (saying False costs only speed)."""
-    if "\\" in source:
-        return False
-    depth, k, n, starts = 0, 0, len(source), [0]
-    while k < n:
-        c = source[k]
-        if c == "[":
-            first = k + 2 if source.startswith("[^", k) else k + 1
-            end = source.find("]", first)
-            if end <= first or "[" in source[k + 1:end]:
-                return False
-            k = end + 1
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-        elif c == "|" and depth == 0:
-            starts.append(k + 1)
-        k += 1
-    return depth == 0 and all(source.startswith("^", a) for a in starts)
-
-
 def _lines_alike(source: str) -> bool:
     """Does the root `source` match a word standing alone exactly when it matches that word as
     a line of a text (under MULTILINE, lines apart by "\\n")? True only for what is read the
@@ -247,17 +185,9 @@ class Matcher:
         self.cache_size = cache_size
         self._tokens: dict[str, _Token] = {}
         self.judge_word = lru_cache(maxsize=cache_size)(self._judge_word)
-        self._any_root = _any_root(index)
+        self._any_root = index.any_root()
         self._roots: dict[str, tuple[Entry, ...]] = {}
-        # the roots by category (categories in the order of their first root), each category's
-        # as one alternation too: what _search_roots asks instead of index.root_match
-        groups: dict[str, list[tuple[int, regex.Pattern, Entry]]] = {}
-        for k, (pattern, entry) in enumerate(index.roots):
-            groups.setdefault(entry.category, []).append((k, pattern, entry))
-        joined = [(_join_roots([p for _, p, _ in roots]), roots) for roots in groups.values()]
-        self._roots_by_category = (joined if self._any_root is not None and all(j is not None for j, _ in joined)
-                                   else None)
-        # the same, for many words at once, one a line (see _maybe_rooted); None when a root
+        # every root at once, for many words at once, one a line (see _maybe_rooted); None when a root
         # could read a line's edge otherwise than a word's
         self._roots_by_line = (regex.compile("(?m)" + self._any_root.pattern)
                                if self._any_root is not None and all(_lines_alike(p.pattern) for p, _ in index.roots)
@@ -349,32 +279,7 @@ class Matcher:
                     return ()
             except TimeoutError:
                 pass              # a root that backtracks: root_match judges each one under its own limit
-        if self._roots_by_category is None:
-            return self.index.root_match(word)
-        # What index.root_match says (the first matching root of each category, in the roots'
-        # order; a root that times out is logged and taken as no match), asked a category at a
-        # time: one search of the category's roots at once, and its roots one by one only when
-        # that finds something. root_match asks all 102 roots one by one of a word some root
-        # matches (a laugh, a spam word, a slur: one unknown word in nine): 340 µs, now ~15
-        found = []
-        limit = lexicon_index.ROOT_TIMEOUT      # read when asked, as root_match reads it
-        for joined, roots in self._roots_by_category:
-            try:
-                if joined.search(word, timeout=limit) is None:
-                    continue
-            except TimeoutError:
-                pass              # asked root by root below, each under its own limit
-            for k, pattern, entry in roots:
-                try:
-                    hit = pattern.search(word, timeout=limit)
-                except TimeoutError:
-                    lexicon_index._timed_out(entry, word)
-                    continue
-                if hit:
-                    found.append((k, entry))
-                    break
-        found.sort(key=lambda f: f[0])
-        return tuple(e for _, e in found)
+        return self.index.root_match(word, prefiltered=True)
 
     # ------------------------------------------------------------------ text
     def _words(self, text: str, infos: list[_Token], spaced: list, spans: list[tuple[int, int]]) -> list[Hit]:
