@@ -109,7 +109,7 @@ def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset 
             offtopic(matcher, domains), personal_data(matcher, public, addresses), quiet_hours())
     # the learned second opinion reads what the lists found, so it comes after them; a folder
     # without a trained model (a maintainer's draft of the lexicons) is judged by the lists alone
-    model = learned(folder) if second_opinion else None
+    model = learned(folder, matcher) if second_opinion else None
     if model is not None:
         dets += (model,)
     ruleset = Ruleset(version, folder, index, matcher, dets)
@@ -120,11 +120,11 @@ def load(folder: Path | None = None, validate: bool = False, in_force: "Ruleset 
     return ruleset
 
 
-def learned(folder: Path):
+def learned(folder: Path, matcher: Matcher):
     """The model shipped in `folder`/_model/, or in the package's lexicons/ when `folder` has none."""
     for where in (folder / FOLDER, Path(__file__).resolve().parent.parent / "lexicons" / FOLDER):
         try:
-            return SecondOpinion(shipped(where))
+            return SecondOpinion(shipped(where), matcher)
         except ModelMissing:
             continue
     return None

@@ -31,7 +31,9 @@ from ..learned.weights import Model, Opinion
 from ..model import Evidence, Violation, less_sure
 from ..normalise.unicode import fold
 from ..shapes import a_name
+from ..matcher import Matcher
 from .base import Doc
+from .lexicon import by_category
 
 MIN_WORDS = 3
 # abuse needs one word that carries it: its share of the score at least this (logit units). Set so
@@ -53,8 +55,9 @@ class SecondOpinion:
     name = "model"
     category = "insult"
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, matcher: Matcher):
         self.model = model
+        self.matcher = matcher        # the lists' hits in the message: what they read and let pass
 
     def __call__(self, doc: Doc) -> Violation | None:
         m = self.model
@@ -64,14 +67,15 @@ class SecondOpinion:
         # what the lists found, and what they read and let pass: a word of theirs said of oneself
         # («я такой дебил»), in a warning («можно шею свернуть»), a title, a lesson's term
         found = {v.category for v in doc.found}
-        passed = _weighed(doc) - found
+        hits = by_category(doc, self.matcher)         # read once a message, by the lexicon detectors
+        passed = _weighed(hits) - found
         p = m.probabilities(words)
         abuse = m.opinion("abuse", p[m.index["abuse"]])
         if p[m.index["abuse"]] >= KIND_FLOOR:
             # a threat or hate: its own head over its threshold, in a text the abuse head leans to;
             # hate is against a group: without one named, what the hate head heard is an insult
             kinds = [o for o in (m.opinion(k, p[m.index[k]]) for k in KINDS)
-                     if o.certainty and (o.head != "hate" or _names_a_group(doc))]
+                     if o.certainty and (o.head != "hate" or _names_a_group(hits))]
             if kinds:
                 sure = max(kinds, key=lambda o: o.probability)
                 if sure.head in found or sure.head in passed:
@@ -147,25 +151,17 @@ _CAPITALISED = re.compile(r"\b[А-ЯЁ][а-яё]+\b")      # a word written as a
 _QUOTED = regex.compile(r"«[^«»\n]{1,60}»|\"[^\"\n]{1,60}\"|„[^„“\n]{1,60}“")
 
 
-def _hits(doc: Doc):
-    """The lists' hits in the message, as the lexicon detectors left them in the Doc."""
-    for key, groups in doc.scans.items():
-        if isinstance(key, tuple) and key[1] == "by category":
-            for category, hits in groups.items():
-                for h in hits:
-                    yield category, h
-
-
-def _weighed(doc: Doc) -> set[str]:
+def _weighed(hits: dict) -> set[str]:
     """The categories whose words the lists met in the message and judged, found or not: an
     insult or a threat word they let pass was let pass for a reason. A group's name is no
     verdict of theirs (it takes a demeaning word beside it), so it does not count here."""
-    return {c for c, h in _hits(doc) if c in ("insult", "threat") or (c == "hate" and h.entry.aim != "group")}
+    met = {c for c in ("insult", "threat") if hits.get(c)}
+    return met | ({"hate"} if any(h.entry.aim != "group" for h in hits.get("hate", ())) else set())
 
 
-def _names_a_group(doc: Doc) -> bool:
+def _names_a_group(hits: dict) -> bool:
     """Does the message name a group the hate lists know (приезжие, верующие, многодетные…)?"""
-    return any(c == "hate" and h.entry.aim == "group" for c, h in _hits(doc))
+    return any(h.entry.aim == "group" for h in hits.get("hate", ()))
 
 
 def _unquoted(text: str) -> str:

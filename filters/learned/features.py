@@ -50,16 +50,15 @@ def translation(disguised: dict[str, str]) -> dict[int, str]:
     return {ord(sign): letter for sign, letter in disguised.items()}
 
 
-def normalised(text: str, table: dict[int, str]) -> tuple[str, list[str]]:
-    """The folded text the n-grams are taken from, and its words in order."""
+def words_of(text: str, table: dict[int, str]) -> list[str]:
+    """The words the model reads in `text`, normalised (folded, disguises read, numbers as 0)."""
     text = fold(text[:MAX_CHARS])
     if any(sign in text for sign in _LINKISH):
         text = _URL.sub(" ", text)
     text = _STRETCH.sub(r"\1\1", text)
     if _ODD.search(text):            # almost no word but plain Cyrillic: only the others are read again
         text = _ODD_WORD.sub(lambda m: _read(m.group(), table), text)
-    words = _WORD.findall(text)
-    return " " + " ".join(words) + " ", words
+    return _WORD.findall(text)
 
 
 def _read(word: str, table: dict[int, str]) -> str:
@@ -68,11 +67,6 @@ def _read(word: str, table: dict[int, str]) -> str:
     if not _LETTER.search(word):
         return _DIGITS.sub("0", word)            # a number, a time, a phone: its shape, not its digits
     return word
-
-
-def words_of(text: str, table: dict[int, str]) -> list[str]:
-    """The words the model reads in `text`, normalised."""
-    return normalised(text, table)[1]
 
 
 def word_ngrams(words: list[str], bits: int) -> tuple[np.ndarray, np.ndarray]:

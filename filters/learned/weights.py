@@ -4,7 +4,7 @@ A head is one linear score over the hashed features of filters/learned/features.
     score = bias + scale · Σ weights[id] / √(number of ids), over the n-grams of a part's words
 and its probability the logistic of it. The heads (model.json "heads") are `abuse` (an
 insult, a threat, hate: RUSSE-2022's toxic sentences and the lexicons' examples), `threat` and
-`hate` (which kind of abuse), `spam` (off-topic advertising). Each has two thresholds, chosen by
+`hate` (which kind of abuse), `offtopic` (spam: advertising, earnings, chain letters). Each has two thresholds, chosen by
 the training command on data it did not train on: `likely` and `possible`.
 """
 from __future__ import annotations
