@@ -77,26 +77,19 @@ def dozor_quality(peers, shared: Path, name: str, categories) -> list[dict]:
     return out
 
 
-def per_category(shared: Path) -> str:
+def per_category(shared: Path, full: dict) -> str:
     """Every category: the probe (labelled chat lines), the lexicon examples, and how often it
-    fires on the real comments labelled clean (a false-flag rate for the non-toxic categories)."""
-    from datetime import datetime, timezone
+    fires on the real comments labelled clean (a false-flag rate for the non-toxic categories).
+    `full`: judged() of the lexicons in force."""
     from filters import Message, check
     from filters.lexicon import checks
     from filters.model import CATEGORIES
     from filters.ruleset import default
 
-    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     probe = [json.loads(l) for l in open(shared / "datasets" / "probe.jsonl", encoding="utf-8") if l.strip()]
     got = {c["message_id"]: {v.category for v in check(Message.from_dict(c)).violations} for c in probe}
-    clean = []
-    for ds in DATASETS:
-        with open(shared / "datasets" / ds, encoding="utf-8") as fh:
-            clean += [json.loads(l)["text"] for l in fh if l.strip() and not json.loads(l)["labels"]]
-    fired = {c: 0 for c in CATEGORIES}
-    for text in clean:
-        for v in check(Message("b", "b", "b", now, text or " ")).violations:
-            fired[v.category] += 1
+    clean = [v for judged_ in full.values() for y, v in judged_ if not y]
+    fired = {c: sum(any(x.category == c for x in v) for v in clean) for c in CATEGORIES}
     rows = ["| category | probe recall | probe false flags | lexicon examples passing | "
             f"fires on {len(clean):,} clean-labelled comments |", "|---|---|---|---|---|"]
     for cat in CATEGORIES:
@@ -111,26 +104,20 @@ def per_category(shared: Path) -> str:
     return "\n".join(rows)
 
 
-def by_certainty(shared: Path) -> str:
+def by_certainty(full: dict) -> str:
     """Per category, the share of its findings by certainty, on the comments labelled clean and on
-    the toxic ones: what dozor would do alone (certain) and what it would leave to a moderator."""
-    from datetime import datetime, timezone
-    from filters import Message, check
+    the toxic ones: what dozor would do alone (certain) and what it would leave to a moderator.
+    `full`: judged() of the lexicons in force."""
     from filters.model import CATEGORIES, CERTAINTIES
 
-    now = datetime(2026, 11, 18, 12, tzinfo=timezone.utc)
     counts = {side: {c: dict.fromkeys(CERTAINTIES, 0) for c in CATEGORIES} for side in ("clean", "toxic")}
     sizes = {"clean": 0, "toxic": 0}
-    for ds in DATASETS:
-        with open(shared / "datasets" / ds, encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                side = "toxic" if row["labels"] else "clean"
-                sizes[side] += 1
-                for v in check(Message("b", "b", "b", now, row["text"] or " ")).violations:
-                    counts[side][v.category][v.certainty] += 1
+    for judged_ in full.values():
+        for y, violations in judged_:
+            side = "toxic" if y else "clean"
+            sizes[side] += 1
+            for v in violations:
+                counts[side][v.category][v.certainty] += 1
 
     def cell(n: dict, size: int) -> str:
         total = sum(n.values())
@@ -388,8 +375,8 @@ def main(argv=None) -> int:
     categories_ds_md = per_category_datasets(judged_full)
     contribution_md += " " + school_like(a.shared)
     misses = misses_by_kind(a.shared)
-    categories_md = per_category(a.shared)
-    certainty_md = by_certainty(a.shared)
+    categories_md = per_category(a.shared, judged_full)
+    certainty_md = by_certainty(judged_full)
     dozor_s |= startup | {"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
     peers_q, peers_s, jsonl = [], [], None
